@@ -1,0 +1,210 @@
+/*
+ * store.c — opening a recip database: telling a recip database from any
+ * other file, creating one, upgrading an older schema in place (after a
+ * backup copy, in one transaction), refusing a newer one, and keeping the
+ * balance roll-ups in step with the settings they were computed with.
+ */
+#include "db.h"
+#include "rollup.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* PRAGMA application_id of every recip SQLite database: "reci". */
+#define RECIP_APPLICATION_ID 0x72656369
+
+static int install_db(recip_ctx *ctx, db *d)
+{
+	ctx->db = d;
+	return RECIP_OK;
+}
+
+static int create_schema(recip_ctx *ctx, int target)
+{
+	int rc = recip_begin(ctx);
+	if (rc)
+		return rc;
+	if (db_backend_of(ctx) == DB_SQLITE) {
+		char sql[64];
+		snprintf(sql, sizeof(sql), "PRAGMA application_id = %d", RECIP_APPLICATION_ID);
+		rc = db_exec(ctx, sql);
+	}
+	if (!rc)
+		rc = schema_create(ctx, target);
+	if (!rc)
+		rc = db_run(ctx, "INSERT INTO meta (key, value) VALUES ('created_by', ?)", "t", RECIP_VERSION);
+	if (!rc)
+		rc = rollup_store_params(ctx);
+	if (rc) {
+		recip_rollback(ctx);
+		return rc;
+	}
+	return recip_commit(ctx);
+}
+
+/* Picks a backup name that does not exist yet: DB.vN.bak, DB.vN.1.bak … */
+static char *backup_name(const char *path, int version)
+{
+	buf name = BUF_INIT;
+	for (int i = 0; i < 1000; i++) {
+		buf_reset(&name);
+		if (i == 0)
+			buf_printf(&name, "%s.v%d.bak", path, version);
+		else
+			buf_printf(&name, "%s.v%d.%d.bak", path, version, i);
+		if (name.failed || access(name.data, F_OK) != 0)
+			break;
+	}
+	return buf_detach(&name);
+}
+
+static int upgrade_schema(recip_ctx *ctx, int from, int target)
+{
+	char *backup = NULL;
+	if (db_backend_of(ctx) == DB_SQLITE) {
+		backup = backup_name(ctx->db->address, from);
+		if (!backup)
+			return recip_oom(ctx);
+		int rc = db_sqlite_backup(ctx, backup);
+		if (rc) {
+			free(backup);
+			return rc;
+		}
+	}
+	int rc = recip_begin(ctx);
+	if (!rc)
+		rc = schema_upgrade(ctx, from, target);
+	if (rc) {
+		recip_rollback(ctx);
+		free(backup);
+		return rc;
+	}
+	rc = recip_commit(ctx);
+	if (!rc) {
+		int now;
+		schema_read_version(ctx, &now);
+		if (backup)
+			snprintf(ctx->notice, sizeof(ctx->notice),
+			         "upgraded database '%s' from schema %d to %d (the old one is kept as '%s')",
+			         ctx->db->address, from, now, backup);
+		else
+			snprintf(ctx->notice, sizeof(ctx->notice), "upgraded database '%s' from schema %d to %d",
+			         ctx->db->address, from, now);
+	}
+	free(backup);
+	return rc;
+}
+
+/* Opens to a given schema version: 0 is the current one. Tests use an older
+ * target to build a database as an older recip would have left it. */
+int store_open(recip_ctx *ctx, const char *address, unsigned flags, int target);
+
+int store_open(recip_ctx *ctx, const char *address, unsigned flags, int target)
+{
+	if (!address || !*address)
+		return recip_fail(ctx, RECIP_EINVAL, "the database address is empty");
+	recip_close(ctx);
+	ctx->notice[0] = '\0';
+	db *d;
+	int rc = db_open(ctx, &d, address, flags);
+	if (rc)
+		return rc;
+	install_db(ctx, d);
+
+	int64_t tables;
+	rc = ctx->db->ops->table_count(ctx, &tables);
+	if (rc)
+		goto fail;
+	if (tables == 0) {
+		if (!(flags & RECIP_OPEN_CREATE)) {
+			rc = recip_fail(ctx, RECIP_ENODB, "'%s' is an empty database (create one with 'recip init')",
+			                address);
+			goto fail;
+		}
+		if (ctx->db->readonly) {
+			rc = recip_fail(ctx, RECIP_EREADONLY, "database '%s' is read-only", address);
+			goto fail;
+		}
+		rc = create_schema(ctx, target);
+		if (rc)
+			goto fail;
+		return RECIP_OK;
+	}
+
+	bool has_meta = false;
+	rc = ctx->db->ops->has_table(ctx, "meta", &has_meta);
+	if (rc)
+		goto fail;
+	if (db_backend_of(ctx) == DB_SQLITE && has_meta) {
+		int64_t app_id;
+		rc = db_int(ctx, &app_id, 0, "PRAGMA application_id", "");
+		if (rc)
+			goto fail;
+		has_meta = app_id == RECIP_APPLICATION_ID;
+	}
+	if (!has_meta) {
+		rc = recip_fail(ctx, RECIP_ENOTDB, "'%s' is a database but not a recip database", address);
+		goto fail;
+	}
+	int version;
+	rc = schema_read_version(ctx, &version);
+	if (rc)
+		goto fail;
+	int current = schema_version_current();
+	if (version > current) {
+		rc = recip_fail(ctx, RECIP_EVERSION,
+		                "database '%s' has schema version %d, newer than this recip (%s) knows (%d); "
+		                "use a newer recip",
+		                address, version, RECIP_VERSION, current);
+		goto fail;
+	}
+	if (target > 0 && version >= target)
+		goto ready;
+	if (version < current) {
+		if (flags & (RECIP_OPEN_NO_UPGRADE | RECIP_OPEN_READONLY) || ctx->db->readonly) {
+			rc = recip_fail(ctx, RECIP_EVERSION,
+			                "database '%s' has schema version %d and needs an upgrade to %d, "
+			                "which needs write access",
+			                address, version, current);
+			goto fail;
+		}
+		rc = upgrade_schema(ctx, version, target);
+		if (rc)
+			goto fail;
+	}
+ready:
+	rc = rollup_sync_params(ctx);
+	if (rc)
+		goto fail;
+	return RECIP_OK;
+fail:
+	db_close(ctx->db);
+	ctx->db = NULL;
+	return rc;
+}
+
+int recip_open(recip_ctx *ctx, const char *address, unsigned flags)
+{
+	return store_open(ctx, address, flags, 0);
+}
+
+void recip_close(recip_ctx *ctx)
+{
+	if (!ctx->db)
+		return;
+	if (ctx->tx_depth > 0) {
+		db_rollback(ctx);
+		ctx->tx_depth = 0;
+	}
+	db_close(ctx->db);
+	ctx->db = NULL;
+}
+
+int recip_schema_version(recip_ctx *ctx, int *out_version)
+{
+	if (!ctx->db)
+		return recip_fail(ctx, RECIP_ENODB, "no database is open");
+	return schema_read_version(ctx, out_version);
+}

@@ -1,0 +1,39 @@
+/* support.h — helpers the unit tests share: a fresh database per test. */
+#ifndef RECIP_TEST_SUPPORT_H
+#define RECIP_TEST_SUPPORT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <recip/recip.h>
+
+/* A context on a new, empty database in a temporary directory, with "now"
+ * fixed at 2026-11-23T12:00. */
+recip_ctx *test_open(void);
+/* Closes it and removes the files. */
+void test_close(recip_ctx *ctx);
+/* The database path of the last test_open. */
+const char *test_db_path(void);
+/* A fresh temporary path (not created) with the given suffix. */
+char *test_temp_path(const char *suffix);
+
+/* Adds a record from name/value pairs ending with NULL; fails the test on error. */
+int64_t test_add(recip_ctx *ctx, const char *entity, ...);
+/* The same, but returns the error code (0 on success). */
+int test_try_add(recip_ctx *ctx, int64_t *out_id, const char *entity, ...);
+/* A time from its parts. */
+recip_time T(int y, int m, int d, int hh, int mm);
+
+#define assert_ok(expr)                                                                                \
+	do {                                                                                           \
+		int rc_ = (expr);                                                                      \
+		if (rc_ != 0)                                                                          \
+			fail_msg("%s failed (%d): %s", #expr, rc_, recip_errmsg(ctx));               \
+	} while (0)
+
+#define assert_near(a, b) assert_true(fabs((double)(a) - (double)(b)) < 1e-6)
+
+#endif
