@@ -292,7 +292,35 @@ int db_open_sqlite(recip_ctx *ctx, db **out, const char *path, unsigned flags)
 		free(d);
 		return recip_oom(ctx);
 	}
-	int rc = sqlite3_open_v2(path, &d->handle, open_flags | SQLITE_OPEN_NOMUTEX, NULL);
+	/* A WAL database in a directory we cannot write has no shared-memory
+	 * file to read through: read it as immutable (nobody can change it
+	 * without write access either). */
+	char *uri = NULL;
+	if (readonly) {
+		char *slash = strrchr(d->head.address, '/');
+		buf dir = BUF_INIT;
+		if (slash)
+			buf_add(&dir, d->head.address, (size_t)(slash - d->head.address) + 1);
+		else
+			buf_adds(&dir, ".");
+		bool dir_writable = !dir.failed && access(dir.data, W_OK) == 0;
+		buf_release(&dir);
+		if (!dir_writable) {
+			buf u = BUF_INIT;
+			buf_adds(&u, "file:");
+			for (const char *p = path; *p; p++) {
+				if (*p == '%' || *p == '?' || *p == '#')
+					buf_printf(&u, "%%%02X", (unsigned char)*p);
+				else
+					buf_addc(&u, *p);
+			}
+			buf_adds(&u, "?immutable=1");
+			uri = buf_detach(&u);
+			open_flags |= SQLITE_OPEN_URI;
+		}
+	}
+	int rc = sqlite3_open_v2(uri ? uri : path, &d->handle, open_flags | SQLITE_OPEN_NOMUTEX, NULL);
+	free(uri);
 	if (rc != SQLITE_OK) {
 		int err = recip_fail(ctx, rc == SQLITE_CANTOPEN ? RECIP_EIO : RECIP_EDB, "cannot open database '%s': %s",
 		                     path, d->handle ? sqlite3_errmsg(d->handle) : sqlite3_errstr(rc));

@@ -1,0 +1,144 @@
+# lib.sh — the harness of the command-line scenario tests (sourced by each
+# tests/cli/tNNNN-*.sh, in the manner of git's t/test-lib.sh).
+#
+#   expect_ok   "what it shows" recip …      the command succeeds
+#   expect_fail "what it shows" CODE recip … it exits with CODE, says one line
+#                                             on stderr, and leaves the
+#                                             database unchanged
+#   expect_out  TEXT / expect_no_out TEXT     stdout of the last command (contains)
+#   expect_err  TEXT                          stderr of the last command (contains)
+#   expect_json FILTER EXPECTED               a value picked from stdout's JSON
+#   expect_eq   "what" ACTUAL EXPECTED
+#
+# Every test runs in a fresh temporary home with a fixed clock
+# (RECIP_NOW=2026-11-23T12:00), no colour and its own database.
+set -u
+: "${RECIP:?RECIP must name the recip binary}"
+TEST_NAME=$(basename "$0" .sh)
+TEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/recip-$TEST_NAME.XXXXXX")
+trap 'rm -rf "$TEST_DIR"' EXIT
+export HOME="$TEST_DIR/home" XDG_CONFIG_HOME="$TEST_DIR/config" XDG_DATA_HOME="$TEST_DIR/data"
+export RECIP_DB="$TEST_DIR/test.db" RECIP_NOW="2026-11-23T12:00" RECIP_ACTOR=tester NO_COLOR=1 LC_ALL=C.UTF-8
+unset RECIP_CONFIG
+mkdir -p "$HOME"
+FIXTURES="${RECIP_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/fixtures"
+
+tests_run=0
+tests_failed=0
+OUT="$TEST_DIR/out"
+ERR="$TEST_DIR/err"
+STATUS=0
+
+recip() { "$RECIP" "$@"; }
+
+_run() {
+	"$@" >"$OUT" 2>"$ERR"
+	STATUS=$?
+}
+
+_report() { # ok|fail description [detail]
+	tests_run=$((tests_run + 1))
+	if [ "$1" = ok ]; then
+		echo "ok $tests_run - $2"
+	else
+		tests_failed=$((tests_failed + 1))
+		echo "not ok $tests_run - $2"
+		[ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/#   /'
+		echo "#   stdout:"; sed 's/^/#     /' "$OUT" | head -n 30
+		echo "#   stderr:"; sed 's/^/#     /' "$ERR" | head -n 10
+	fi
+}
+
+# The database's content, to show that a failed command changed nothing.
+db_state() {
+	if [ -f "$RECIP_DB" ]; then
+		sqlite3 "$RECIP_DB" .dump 2>/dev/null | sha256sum | cut -d' ' -f1
+	else
+		echo none
+	fi
+}
+
+expect_ok() {
+	local what=$1
+	shift
+	_run "$@"
+	if [ "$STATUS" -eq 0 ]; then
+		_report ok "$what"
+	else
+		_report fail "$what" "exit status $STATUS, expected 0"
+	fi
+}
+
+expect_fail() {
+	local what=$1 code=$2
+	shift 2
+	local before
+	before=$(db_state)
+	_run "$@"
+	local after lines
+	after=$(db_state)
+	lines=$(wc -l <"$ERR")
+	if [ "$STATUS" -ne "$code" ]; then
+		_report fail "$what" "exit status $STATUS, expected $code"
+	elif [ "$lines" -ne 1 ]; then
+		_report fail "$what" "expected one line on stderr, got $lines"
+	elif ! grep -q '^recip' "$ERR"; then
+		_report fail "$what" "stderr does not start with 'recip'"
+	elif [ "$before" != "$after" ]; then
+		_report fail "$what" "the database changed"
+	else
+		_report ok "$what"
+	fi
+}
+
+expect_out() {
+	if grep -qF -- "$1" "$OUT"; then
+		_report ok "output has '$1'"
+	else
+		_report fail "output has '$1'"
+	fi
+}
+
+expect_no_out() {
+	if grep -qF -- "$1" "$OUT"; then
+		_report fail "output lacks '$1'"
+	else
+		_report ok "output lacks '$1'"
+	fi
+}
+
+expect_err() {
+	if grep -qF -- "$1" "$ERR"; then
+		_report ok "error says '$1'"
+	else
+		_report fail "error says '$1'"
+	fi
+}
+
+# expect_json '.items | length' 3 — with python3's json module (no jq needed)
+expect_json() {
+	local filter=$1 expected=$2 actual
+	actual=$(python3 "$(dirname "${BASH_SOURCE[0]}")/jpath.py" "$filter" <"$OUT" 2>&1)
+	if [ "$actual" = "$expected" ]; then
+		_report ok "json $filter = $expected"
+	else
+		_report fail "json $filter = $expected" "got: $actual"
+	fi
+}
+
+expect_eq() {
+	if [ "$2" = "$3" ]; then
+		_report ok "$1"
+	else
+		_report fail "$1" "got '$2', expected '$3'"
+	fi
+}
+
+finish() {
+	echo "1..$tests_run"
+	if [ "$tests_failed" -ne 0 ]; then
+		echo "# $tests_failed of $tests_run failed"
+		exit 1
+	fi
+	exit 0
+}
