@@ -128,6 +128,10 @@ db_backend db_backend_of(recip_ctx *ctx);
  * online backup API (other processes may go on writing meanwhile). */
 int db_sqlite_backup(recip_ctx *ctx, const char *dest_path);
 
+/* Opens to a given schema version (0: the current one); tests use an older
+ * target to make a database as an older recip left it (store.c). */
+int store_open(recip_ctx *ctx, const char *address, unsigned flags, int target);
+
 /* Schema (schema.c). */
 int schema_version_current(void);
 int schema_read_version(recip_ctx *ctx, int *out);

@@ -553,8 +553,8 @@ static int apply_one(recip_ctx *ctx, record *rec, const recip_field *fld, bool c
 		for (size_t i = 0; i < e->n_fields; i++)
 			if (!(e->fields[i].flags & (F_READONLY | F_HIDDEN)))
 				buf_printf(&names, "%s%s", names.len ? ", " : "", e->fields[i].name);
-		int rc = recip_fail(ctx, RECIP_EINVAL, "unknown field '%.60s' of a %s (fields: %s)",
-		                    fld->name ? fld->name : "", e->noun, names.data);
+		int rc = recip_fail(ctx, RECIP_EINVAL, "unknown field '%.60s' of %s%s (fields: %s)",
+		                    fld->name ? fld->name : "", article(e->noun), e->noun, names.data);
 		buf_release(&names);
 		return rc;
 	}
@@ -636,7 +636,7 @@ int record_apply(recip_ctx *ctx, record *rec, const recip_field *fields, size_t 
 	for (size_t i = 0; i < e->n_fields; i++) {
 		const field_desc *f = &e->fields[i];
 		if ((f->flags & F_REQUIRED) && !rec->v[i].set)
-			return recip_fail(ctx, RECIP_EINVAL, "a %s needs %s", e->noun, f->name);
+			return recip_fail(ctx, RECIP_EINVAL, "%s%s needs %s", article(e->noun), e->noun, f->name);
 	}
 	return RECIP_OK;
 }

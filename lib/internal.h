@@ -118,6 +118,8 @@ char *text_trim(const char *s);
 char *phone_key(const char *s);
 /* malloc'ed copy or NULL (also for NULL). */
 char *xstrdup(const char *s);
+/* The article before a noun: "a ", "an ", or "" for advice, help … */
+const char *article(const char *noun);
 /* Validates a text value: UTF-8, length in code points, no control
  * characters other than newline and tab when multiline. */
 int text_check(recip_ctx *ctx, const char *what, const char *s, size_t max_chars, bool multiline);

@@ -45,16 +45,6 @@ int report_facts(recip_ctx *ctx, int64_t party, int64_t limit, json_t **out)
 	return RECIP_OK;
 }
 
-/* "a favour", "an introduction", "advice": the article a kind takes. */
-const char *article(const char *noun)
-{
-	static const char *const uncountable[] = {"advice", "help", "hospitality", "feedback", "support", NULL};
-	for (size_t i = 0; uncountable[i]; i++)
-		if (!strcmp(noun, uncountable[i]))
-			return "";
-	return strchr("aeiou", noun[0]) && noun[0] ? "an " : "a ";
-}
-
 /* One line describing a timeline entry, the same on every front end. */
 static json_t *entry_summary(const char *type, const char *t1, const char *t2, const char *t3, bool has_num,
                              double num, bool flag1, bool flag2)

@@ -33,9 +33,6 @@ typedef struct transactional {
 int signal_need_only(recip_ctx *ctx, int64_t party, recip_time as_of, need_only *out);
 int signal_transactional(recip_ctx *ctx, int64_t party, recip_time as_of, transactional *out);
 
-/* The article before a kind of exchange or ask: "a ", "an " or "". */
-const char *article(const char *noun);
-
 /* A promise's standing as of a time: "open", "overdue", "kept on time",
  * "kept late" or "broken". */
 const char *promise_state(const char *status, recip_time due, recip_time resolved, recip_time as_of);

@@ -97,10 +97,6 @@ static int upgrade_schema(recip_ctx *ctx, int from, int target)
 	return rc;
 }
 
-/* Opens to a given schema version: 0 is the current one. Tests use an older
- * target to build a database as an older recip would have left it. */
-int store_open(recip_ctx *ctx, const char *address, unsigned flags, int target);
-
 int store_open(recip_ctx *ctx, const char *address, unsigned flags, int target)
 {
 	if (!address || !*address)

@@ -172,3 +172,12 @@ int text_check(recip_ctx *ctx, const char *what, const char *s, size_t max_chars
 		                  max_chars);
 	return RECIP_OK;
 }
+
+const char *article(const char *noun)
+{
+	static const char *const uncountable[] = {"advice", "help", "hospitality", "feedback", "support", NULL};
+	for (size_t i = 0; uncountable[i]; i++)
+		if (!strcmp(noun, uncountable[i]))
+			return "";
+	return noun[0] && strchr("aeiouAEIOU", noun[0]) ? "an " : "a ";
+}
