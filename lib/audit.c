@@ -7,8 +7,9 @@
 #include "db.h"
 
 #include <stdlib.h>
+#include <string.h>
 
-int audit_write(recip_ctx *ctx, const char *action, const char *entity, int64_t id, json_t *before,
+int audit_write(recip_ctx *ctx, const char *action, const char *entity, int64_t id, int64_t party, json_t *before,
                 json_t *after)
 {
 	char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
@@ -18,9 +19,9 @@ int audit_write(recip_ctx *ctx, const char *action, const char *entity, int64_t 
 		rc = recip_oom(ctx);
 	else
 		rc = db_run(ctx,
-		            "INSERT INTO audit (at, actor, action, entity, entity_id, before_json, after_json) "
-		            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-		            "itttitt", ctx->now, ctx->actor, action, entity, id, b, a);
+		            "INSERT INTO audit (at, actor, action, entity, entity_id, party_id, before_json, after_json) "
+		            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+		            "itttiitt", ctx->now, ctx->actor, action, entity, id, party, b, a);
 	free(b);
 	free(a);
 	return rc;
@@ -35,24 +36,30 @@ int audit_record(recip_ctx *ctx, const char *action, const record *old, const re
 	if (!rc && rec)
 		rc = record_to_json(ctx, rec, &after);
 	if (!rc) {
+		/* the party an entry is about: its own id for a party, else its
+		 * "party" field (the referred party of a referral) */
 		const record *which = rec ? rec : old;
-		rc = audit_write(ctx, action, which->e->name, which->id, before, after);
+		int64_t party = 0;
+		if (!strcmp(which->e->name, "party"))
+			party = which->id;
+		else if (field_index(which->e, "party") >= 0)
+			party = record_int(which, "party");
+		rc = audit_write(ctx, action, which->e->name, which->id, party, before, after);
 	}
 	json_decref(before);
 	json_decref(after);
 	return rc;
 }
 
-int recip_audit_list(recip_ctx *ctx, json_t **out, const char *entity, int64_t id, int64_t limit)
+int recip_audit_list(recip_ctx *ctx, json_t **out, int64_t party, int64_t limit)
 {
 	if (!ctx->db)
 		return recip_fail(ctx, RECIP_ENODB, "no database is open");
 	db_stmt *st;
 	int rc = db_query(ctx, &st,
 	                  "SELECT id, at, actor, action, entity, entity_id, before_json, after_json FROM audit "
-	                  "WHERE (CAST(? AS TEXT) IS NULL OR entity = ?) AND (CAST(? AS BIGINT) = 0 OR entity_id = ?) "
-	                  "ORDER BY id DESC LIMIT ?",
-	                  "ttiii", entity, entity, id, id, limit > 0 ? limit : (int64_t)-1);
+	                  "WHERE CAST(? AS BIGINT) = 0 OR party_id = ? ORDER BY id DESC LIMIT ?",
+	                  "iii", party, party, limit > 0 ? limit : (int64_t)-1);
 	if (rc)
 		return rc;
 	json_t *items = json_array();

@@ -118,7 +118,7 @@ int record_store(recip_ctx *ctx, record *rec, const record *old);
 int record_remove(recip_ctx *ctx, const record *rec);
 
 /* The audit trail (audit.c): before and after are documents or NULL. */
-int audit_write(recip_ctx *ctx, const char *action, const char *entity, int64_t id, json_t *before,
+int audit_write(recip_ctx *ctx, const char *action, const char *entity, int64_t id, int64_t party, json_t *before,
                 json_t *after);
 int audit_record(recip_ctx *ctx, const char *action, const record *old, const record *rec);
 

@@ -147,10 +147,12 @@ static const char *const migrations[] = {
 	"  action TEXT NOT NULL,\n"
 	"  entity TEXT NOT NULL,\n"
 	"  entity_id BIGINT,\n"
+	"  party_id BIGINT,\n"
 	"  before_json TEXT,\n"
 	"  after_json TEXT\n"
 	");\n"
-	"CREATE INDEX audit_entity ON audit(entity, entity_id);\n",
+	"CREATE INDEX audit_entity ON audit(entity, entity_id);\n"
+	"CREATE INDEX audit_party ON audit(party_id, id);\n",
 
 	/* 2: advocacy (referrals, reviews, NPS), partners (projects, our own
 	 * profile) and dismissed moments */

@@ -3,10 +3,18 @@
 
 #include <string.h>
 
+/* An entry by its id; a party also by name or e-mail. */
+static int record_id(cli *c, const char *entity, const char *text, int64_t *out)
+{
+	if (!strcmp(entity, "party") || !strcmp(entity, "parties"))
+		return cli_party(c, text, out) ? EXIT_FAIL : EXIT_OK;
+	return cli_id(c, text, entity, out) ? EXIT_FAIL : EXIT_OK;
+}
+
 static int run_amend(cli *c)
 {
 	int64_t id;
-	if (cli_id(c, c->argv[1], c->argv[0], &id))
+	if (record_id(c, c->argv[0], c->argv[1], &id))
 		return EXIT_FAIL;
 	field_list l = {0};
 	for (int i = 2; i < c->argc; i++) {
@@ -44,7 +52,7 @@ const cli_command cmd_amend = {
 static int run_delete(cli *c)
 {
 	int64_t id;
-	if (cli_id(c, c->argv[1], c->argv[0], &id))
+	if (record_id(c, c->argv[0], c->argv[1], &id))
 		return EXIT_FAIL;
 	if (recip_record_delete(c->ctx, c->argv[0], id) != RECIP_OK)
 		return cli_fail(c);

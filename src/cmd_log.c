@@ -23,7 +23,7 @@ static int run_log(cli *c)
 			return cli_usage_error(c, "--limit needs a positive number, not '%s'", l);
 	}
 	json_t *doc;
-	if (recip_audit_list(c->ctx, &doc, party ? "party" : NULL, party, limit) != RECIP_OK)
+	if (recip_audit_list(c->ctx, &doc, party, limit) != RECIP_OK)
 		return cli_fail(c);
 	if (c->json) {
 		int rc = cli_print_json(c, doc);
@@ -90,7 +90,7 @@ const cli_command cmd_log = {
 	.summary = "the audit trail: what changed, when, by whom",
 	.description = "Every write leaves an entry: created, updated (with each field's old and new value) or "
 	               "deleted, the time and the user (the login name, RECIP_ACTOR, or the signed-in user of "
-	               "the server). With a PARTY, only the changes to that party's own record.",
+	               "the server). With a PARTY, the changes to that party and to its entries.",
 	.options = log_options,
 	.examples = "recip log\nrecip log ana --json",
 };

@@ -214,9 +214,10 @@ RECIP_API int recip_ask_resolve(recip_ctx *ctx, int64_t *out_exchange, int64_t a
 RECIP_API int recip_promise_resolve(recip_ctx *ctx, int64_t promise, const char *status,
                                     recip_time at);
 
-/* The audit trail, newest first: {"items": [{at, actor, action, entity, id, before, after}]}. */
-RECIP_API int recip_audit_list(recip_ctx *ctx, json_t **out, const char *entity, int64_t id,
-                               int64_t limit);
+/* The audit trail, newest first: {"items": [{at, actor, action, entity,
+ * entity_id, before, after}]} — everything, or (party > 0) the changes to a
+ * party and to its entries. */
+RECIP_API int recip_audit_list(recip_ctx *ctx, json_t **out, int64_t party, int64_t limit);
 
 /* ---- the engine ----------------------------------------------------------- */
 

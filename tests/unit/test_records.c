@@ -99,7 +99,7 @@ static void validation_names_the_problem(void **state)
 	assert_int_equal(total(ctx, "exchange"), 0);
 	assert_int_equal(total(ctx, "visit"), 0);
 	json_t *audit;
-	assert_ok(recip_audit_list(ctx, &audit, NULL, 0, 0));
+	assert_ok(recip_audit_list(ctx, &audit, 0, 0));
 	assert_int_equal(json_array_size(json_object_get(audit, "items")), 1);
 	json_decref(audit);
 	test_close(ctx);
@@ -288,7 +288,7 @@ static void audit_trail_and_deletion_rules(void **state)
 	assert_ok(recip_record_delete(ctx, "party", ben));
 	assert_ok(recip_record_delete(ctx, "exchange", gift));
 	json_t *audit;
-	assert_ok(recip_audit_list(ctx, &audit, NULL, 0, 0));
+	assert_ok(recip_audit_list(ctx, &audit, 0, 0));
 	json_t *items = json_object_get(audit, "items");
 	assert_int_equal(json_array_size(items), 6);
 	json_t *update = json_array_get(items, 2); /* newest first: delete, delete, update, create … */
