@@ -412,7 +412,6 @@ static void advisory(demo *d)
 	} exchanges[] = {
 		{0, 65, "gave", "introduction", "to our auditor, for the depot financing", true, false},
 		{0, 40, "gave", "advice", "a second look at the lease terms", false, false},
-		{0, 30, "received", "referral", "recommended us to Meridian's CEO", true, false},
 		{1, 39, "gave", "gift", "a book on the Volvo Ocean Race", true, true},
 		{4, 58, "gave", "advice", "benchmark of clinic scheduling", false, false},
 		{4, 20, "gave", "gift", "a running-club membership for the half marathon", true, true},
@@ -436,7 +435,7 @@ static void advisory(demo *d)
 		int who, ago, resolved_ago;
 		const char *direction, *what, *status, *note;
 	} asks[] = {
-		{0, 35, 30, "ours", "referral", "granted", "to anyone in healthcare"},
+		{0, 35, 30, "ours", "referral", "granted", "to anyone in healthcare — he recommended us to Meridian's CEO"},
 		{4, 15, -1, "ours", "introduction", "open", "to the board chair"},
 		{5, 46, 44, "ours", "favour", "declined", "a testimonial for the website"},
 		{5, 33, -1, "ours", "introduction", "open", "to the regional director"},

@@ -77,23 +77,36 @@ void cli_print_overview(FILE *f)
 /* ---- the man page ------------------------------------------------------------------ */
 
 /* Text for roff: backslashes escaped, a line never starting with a dot or
- * quote, dashes of options kept as minus signs. */
+ * quote, dashes of options kept as minus signs, and every character beyond
+ * ASCII (— … → ×) as groff's \[uXXXX], which renders in any locale. */
 static void roff(FILE *f, const char *s)
 {
 	bool line_start = true;
-	for (; *s; s++) {
-		if (line_start && (*s == '.' || *s == '\''))
+	while (*s) {
+		unsigned char c = (unsigned char)*s;
+		if (line_start && (c == '.' || c == '\''))
 			fputs("\\&", f);
 		line_start = false;
-		if (*s == '\\')
+		if (c >= 0x80) {
+			unsigned cp;
+			int n = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+			cp = c & (0xff >> (n + 1));
+			for (int i = 1; i < n && s[i]; i++)
+				cp = (cp << 6) | ((unsigned char)s[i] & 0x3f);
+			fprintf(f, "\\[u%04X]", cp);
+			s += n;
+			continue;
+		}
+		if (c == '\\')
 			fputs("\\e", f);
-		else if (*s == '-')
+		else if (c == '-')
 			fputs("\\-", f);
-		else if (*s == '\n') {
+		else if (c == '\n') {
 			fputc('\n', f);
 			line_start = true;
 		} else
-			fputc(*s, f);
+			fputc(c, f);
+		s++;
 	}
 }
 

@@ -126,6 +126,11 @@ expect_json() {
 	fi
 }
 
+# json_value FILTER — the value picked from the last command's JSON output
+json_value() {
+	python3 "$(dirname "${BASH_SOURCE[0]}")/jpath.py" "$1" <"$OUT" 2>&1
+}
+
 expect_eq() {
 	if [ "$2" = "$3" ]; then
 		_report ok "$1"
