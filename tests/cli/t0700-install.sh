@@ -31,7 +31,7 @@ int main(int argc, char **argv)
 C
 export PKG_CONFIG_PATH="$LIBDIR/pkgconfig"
 expect_ok "pkg-config knows it" pkg-config --cflags --libs recip
-expect_ok "a program compiles against it" cc -std=c11 -Wall -Werror -o "$TEST_DIR/hello" "$TEST_DIR/hello.c" \
+expect_ok "a program compiles against it" cc -std=c11 -Wall -Werror ${RECIP_TEST_CFLAGS:-} -o "$TEST_DIR/hello" "$TEST_DIR/hello.c" \
 	$(pkg-config --cflags --libs recip)
 expect_ok "and runs" env LD_LIBRARY_PATH="$LIBDIR" "$TEST_DIR/hello" "$TEST_DIR/lib.db"
 expect_out "schema"
