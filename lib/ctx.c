@@ -119,7 +119,6 @@ int recip_begin(recip_ctx *ctx)
 		int rc = db_begin(ctx);
 		if (rc)
 			return rc;
-		ctx->tx_failed = false;
 	}
 	ctx->tx_depth++;
 	return RECIP_OK;
@@ -131,10 +130,6 @@ int recip_commit(recip_ctx *ctx)
 		return recip_fail(ctx, RECIP_ERROR, "no transaction is open");
 	if (--ctx->tx_depth > 0)
 		return RECIP_OK;
-	if (ctx->tx_failed) {
-		db_rollback(ctx);
-		return recip_fail(ctx, RECIP_ERROR, "a step of this transaction failed; nothing was written");
-	}
 	int rc = db_commit(ctx);
 	if (rc)
 		db_rollback(ctx);
@@ -146,7 +141,6 @@ void recip_rollback(recip_ctx *ctx)
 	if (ctx->tx_depth <= 0)
 		return;
 	ctx->tx_depth = 0;
-	ctx->tx_failed = false;
 	db_rollback(ctx);
 }
 

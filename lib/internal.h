@@ -89,7 +89,6 @@ struct recip_ctx {
 	char errmsg[512];
 	char notice[512];           /* upgrade notice after open */
 	int tx_depth;               /* nesting of recip_begin */
-	bool tx_failed;             /* an inner step failed: the outer commit must not */
 };
 
 /* Records an error and returns its code: `return recip_fail(ctx, RECIP_EINVAL,
