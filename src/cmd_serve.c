@@ -56,6 +56,12 @@ static int run_serve(cli *c)
 	    number_option(c, "session-hours", 168, 1, 24 * 365, &hours) ||
 	    number_option(c, "login-failures", 5, 1, 1000, &failures))
 		return EXIT_USAGE;
+	/* opened here, not by the command table, so that --routes needs no database */
+	if (recip_open(c->ctx, c->db_path, 0) != RECIP_OK)
+		return cli_fail(c);
+	const char *notice = recip_upgrade_notice(c->ctx);
+	if (notice)
+		fprintf(stderr, "recip: %s\n", notice);
 	const char *fixed = getenv("RECIP_NOW");
 	server_options opt = {
 		.db_path = c->db_path,
@@ -88,7 +94,7 @@ static int run_serve(cli *c)
 const cli_command cmd_serve = {
 	.name = "serve",
 	.run = run_serve,
-	.flags = CMD_DB,
+	.flags = 0,
 	.group = "Server",
 	.args = "",
 	.min_args = 0,
