@@ -585,6 +585,29 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state, e
 	}
 }
 
+/* Percent-decoding of the path and the query, in place, except that an
+ * escaped NUL stays as it was written: "/index.html%00.js" must not turn into
+ * "/index.html". Returns the new length. */
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *text)
+{
+	(void)cls;
+	(void)conn;
+	static const char hex[] = "0123456789abcdef";
+	char *out = text;
+	for (const char *in = text; *in; in++) {
+		const char *hi, *lo;
+		if (*in == '%' && in[1] && in[2] && (hi = strchr(hex, in[1] | 0x20)) && (lo = strchr(hex, in[2] | 0x20)) &&
+		    (hi != hex || lo != hex)) {
+			*out++ = (char)((hi - hex) * 16 + (lo - hex));
+			in += 2;
+		} else {
+			*out++ = *in;
+		}
+	}
+	*out = '\0';
+	return (size_t)(out - text);
+}
+
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	(void)cls;
@@ -671,11 +694,16 @@ int server_run(const server_options *opt)
 	if (addr.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	struct MHD_Daemon *d = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+		flags, 0, NULL, NULL, on_request, NULL,
+		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(opt->threads ? opt->threads : 1),
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)opt->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-		(unsigned int)opt->max_per_ip, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)opt->timeout,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)opt->max_connections,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)opt->max_per_ip,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)opt->timeout,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+		MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 		MHD_OPTION_END);
 	if (!d) {
 		fprintf(stderr, "recip serve: cannot listen on '%s': %s\n", opt->listen,
