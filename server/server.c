@@ -38,6 +38,7 @@ static struct {
 	pthread_key_t ctx_key;
 	atomic_int active;            /* requests begun and not yet completed */
 	pthread_mutex_t limit_lock;
+	pthread_mutex_t write_lock;   /* one write at a time from this process */
 	struct limit_slot {
 		char key[160];
 		unsigned failures;
@@ -464,7 +465,16 @@ static void dispatch(request *r)
 			return;
 		}
 	}
+	/* The workers' writes queue here rather than in SQLite's busy handler,
+	 * whose sleeps make the slowest writes wait for seconds under load;
+	 * other processes still queue through the database's own lock. Sign-in
+	 * (an argon2id hash) stays outside, not to hold up the ledger's writes. */
+	bool write = is_write(r->method) && r->route->role >= RECIP_ROLE_MEMBER;
+	if (write)
+		pthread_mutex_lock(&srv.write_lock);
 	r->route->handler(r);
+	if (write)
+		pthread_mutex_unlock(&srv.write_lock);
 	/* library calls are atomic each; nothing may stay open past a request */
 	recip_rollback(r->ctx);
 	if (!r->status)
@@ -678,7 +688,8 @@ int server_run(const server_options *opt)
 		fprintf(stderr, "recip serve: the cryptography library cannot start\n");
 		return 1;
 	}
-	if (pthread_key_create(&srv.ctx_key, ctx_destroy) != 0 || pthread_mutex_init(&srv.limit_lock, NULL) != 0) {
+	if (pthread_key_create(&srv.ctx_key, ctx_destroy) != 0 || pthread_mutex_init(&srv.limit_lock, NULL) != 0 ||
+	    pthread_mutex_init(&srv.write_lock, NULL) != 0) {
 		fprintf(stderr, "recip serve: cannot set up the worker threads\n");
 		return 1;
 	}
@@ -737,6 +748,7 @@ int server_run(const server_options *opt)
 		close(listener);
 	pthread_key_delete(srv.ctx_key);
 	pthread_mutex_destroy(&srv.limit_lock);
+	pthread_mutex_destroy(&srv.write_lock);
 	if (left > 0)
 		fprintf(stderr, "recip serve: %d request(s) did not finish within %d s\n", left, DRAIN_SECONDS);
 	fprintf(stderr, "recip serve: stopped\n");

@@ -81,6 +81,16 @@ async function signIn(page, name, password) {
   await page.getByRole('heading', { level: 1, name: /^Today/ }).waitFor();
 }
 
+// Polls a predicate in the page. (page.waitForFunction compiles its predicate
+// with eval inside the page, which the page's CSP rightly forbids.)
+async function waitUntil(page, predicate, arg) {
+  for (let i = 0; i < 200; i++) {
+    if (await page.evaluate(predicate, arg)) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('timed out waiting for ' + predicate);
+}
+
 const shot = (page, name) => page.screenshot({ path: join(SHOTS, name + '.png'), fullPage: true });
 
 test('a member signs in, logs a visit and a give, checks an ask, signs out', async () => {
@@ -111,7 +121,7 @@ test('a member signs in, logs a visit and a give, checks an ask, signs out', asy
   await page.locator('#form-visit').getByLabel('Spent').fill('4.50');
   await page.getByRole('button', { name: 'Record visit' }).click();
   await page.locator('#status').getByText(`Recorded visit for ${visitor}`).waitFor();
-  await page.waitForFunction((name) => ![...document.querySelectorAll('#today-due li a')]
+  await waitUntil(page, (name) => ![...document.querySelectorAll('#today-due li a')]
     .some((a) => a.textContent === name), visitor);
   const dueAfter = await dueLinks.allTextContents();
   assert.ok(!dueAfter.includes(visitor), `${visitor} left the due list`);
@@ -128,7 +138,7 @@ test('a member signs in, logs a visit and a give, checks an ask, signs out', asy
   await give.getByLabel('personal').check();
   await give.getByRole('button', { name: 'Record gave' }).click();
   await page.locator('#status').getByText(`Recorded gave for ${owedName}`).waitFor();
-  await page.waitForFunction(([name, before]) => {
+  await waitUntil(page, ([name, before]) => {
     const row = [...document.querySelectorAll('#today-owe li')].find((li) => li.querySelector('a').textContent === name);
     return !row || row.querySelector('.balance').textContent !== before;
   }, [owedName, owedBefore]);
