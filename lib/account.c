@@ -165,7 +165,7 @@ static int user_audit(recip_ctx *ctx, const char *action, int64_t id, const char
 	json_t *after = role_after ? json_pack("{s:s, s:s}", "name", name, "role", role_after) : NULL;
 	int rc = (role_before && !before) || (role_after && !after)
 	                 ? recip_oom(ctx)
-	                 : audit_write(ctx, action, "user", id, before, after);
+	                 : audit_write(ctx, action, "user", id, 0, before, after);
 	json_decref(before);
 	json_decref(after);
 	return rc;
@@ -511,7 +511,7 @@ int recip_token_create(recip_ctx *ctx, char **out_token, int64_t *out_id, const 
 		            "ittti", u.id, label, lookup, hash, ctx->now);
 		if (!rc) {
 			json_t *after = json_pack("{s:s, s:s}", "user", u.name, "label", label);
-			rc = after ? audit_write(ctx, "create", "api_token", id, NULL, after) : recip_oom(ctx);
+			rc = after ? audit_write(ctx, "create", "api_token", id, 0, NULL, after) : recip_oom(ctx);
 			json_decref(after);
 		}
 		rc = tx_end(ctx, rc);
@@ -592,7 +592,7 @@ int recip_token_revoke(recip_ctx *ctx, int64_t id, const char *user)
 	if (!rc)
 		rc = db_run(ctx, "UPDATE api_token SET revoked_at = ? WHERE id = ?", "ii", ctx->now, id);
 	if (!rc)
-		rc = audit_write(ctx, "revoke", "api_token", id, NULL, NULL);
+		rc = audit_write(ctx, "revoke", "api_token", id, 0, NULL, NULL);
 	return tx_end(ctx, rc);
 }
 
@@ -637,7 +637,7 @@ int recip_feed_token_create(recip_ctx *ctx, char **out_token, const char *user)
 		rc = db_run(ctx, "UPDATE app_user SET feed_lookup = ?, feed_hash = ?, updated_at = ? WHERE id = ?", "ttii",
 		            lookup, hash, ctx->now, u.id);
 		if (!rc)
-			rc = audit_write(ctx, "feed", "user", u.id, NULL, NULL);
+			rc = audit_write(ctx, "feed", "user", u.id, 0, NULL, NULL);
 		rc = tx_end(ctx, rc);
 	}
 	if (rc) {

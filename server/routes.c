@@ -353,11 +353,11 @@ static int due_report(request *r)
 
 static int audit_report(request *r)
 {
-	int64_t id, limit;
-	if (query_int(r, "id", 0, 0, INT64_MAX, &id) || query_int(r, "limit", 100, 1, 1000, &limit))
+	int64_t party, limit;
+	if (query_int(r, "party", 0, 0, INT64_MAX, &party) || query_int(r, "limit", 100, 1, 1000, &limit))
 		return 0;
 	json_t *doc;
-	if (recip_audit_list(r->ctx, &doc, query(r, "entity"), id, limit) != RECIP_OK)
+	if (recip_audit_list(r->ctx, &doc, party, limit) != RECIP_OK)
 		return reply_recip_error(r);
 	return reply_json(r, 200, doc);
 }

@@ -31,7 +31,7 @@ expect_out "balance.half_life"
 if command -v groff >/dev/null; then
 	groff -man -Tutf8 -ww "$TEST_DIR/recip.1" >"$TEST_DIR/man.txt" 2>"$TEST_DIR/man.err"
 	expect_eq "groff renders it without warnings" "$(cat "$TEST_DIR/man.err")" ""
-	expect_eq "the rendered page names the exit codes" "$(grep -c 'give-first gate says' "$TEST_DIR/man.txt")" 1
+	expect_eq "the rendered page names the exit codes" "$(grep -cE '^ +3 +the +give-first +gate' "$TEST_DIR/man.txt")" 1
 fi
 expect_ok "bash completion" recip completion bash
 expect_out "complete -F _recip recip"

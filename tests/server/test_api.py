@@ -103,8 +103,9 @@ def main():
         t.true("resolving twice fails", st in (409, 422), f"{st}")
 
         # ---- the audit trail names the user -------------------------------------------------------
-        st, _, audit = s.request("GET", "/api/v1/audit?entity=exchange&limit=5", who="vera")
+        st, _, audit = s.request("GET", f"/api/v1/audit?party={bo['id']}&limit=5", who="vera")
         t.eq("the audit trail has mike's writes", {a["actor"] for a in audit["items"]}, {"mike"})
+        t.eq("… about that party", {a["entity"] for a in audit["items"]}, {"party", "ask", "exchange"})
 
         # ---- sessions and CSRF --------------------------------------------------------------------
         sess = s.sign_in("mike")
