@@ -308,6 +308,14 @@ int recip_user_remove(recip_ctx *ctx, const char *name)
 	return tx_end(ctx, rc);
 }
 
+static json_t *user_item(db_stmt *st, void *arg)
+{
+	(void)arg;
+	return json_pack("{s:I, s:s, s:s, s:o, s:I, s:b}", "id", (json_int_t)db_col_int(st, 0), "name", db_col_text(st, 1),
+	                 "role", db_col_text(st, 2), "created_at", jtime(db_col_int(st, 3)), "tokens",
+	                 (json_int_t)db_col_int(st, 5), "feed", !db_col_null(st, 4));
+}
+
 int recip_user_list(recip_ctx *ctx, json_t **out)
 {
 	if (!ctx->db)
@@ -320,24 +328,10 @@ int recip_user_list(recip_ctx *ctx, json_t **out)
 	                  "");
 	if (rc)
 		return rc;
-	json_t *items = json_array();
-	while (items && (rc = db_step(ctx, st)) == DB_ROW) {
-		json_t *item = json_pack("{s:I, s:s, s:s, s:o, s:I, s:b}", "id", (json_int_t)db_col_int(st, 0), "name",
-		                         db_col_text(st, 1), "role", db_col_text(st, 2), "created_at",
-		                         jtime(db_col_int(st, 3)), "tokens", (json_int_t)db_col_int(st, 5), "feed",
-		                         !db_col_null(st, 4));
-		if (jappend(items, item)) {
-			rc = recip_oom(ctx);
-			break;
-		}
-	}
-	db_done(st);
-	if (!items)
-		return recip_oom(ctx);
-	if (rc < 0) {
-		json_decref(items);
+	json_t *items;
+	rc = db_collect(ctx, st, user_item, NULL, &items);
+	if (rc)
 		return rc;
-	}
 	*out = json_pack("{s:o}", "items", items);
 	return *out ? RECIP_OK : recip_oom(ctx);
 }
@@ -526,6 +520,14 @@ int recip_token_create(recip_ctx *ctx, char **out_token, int64_t *out_id, const 
 	return RECIP_OK;
 }
 
+static json_t *token_item(db_stmt *st, void *arg)
+{
+	(void)arg;
+	return json_pack("{s:I, s:s, s:s, s:o, s:o}", "id", (json_int_t)db_col_int(st, 0), "user", db_col_text(st, 1),
+	                 "label", db_col_text(st, 2), "created_at", jtime(db_col_int(st, 3)), "revoked_at",
+	                 jtime(db_col_time(st, 4)));
+}
+
 int recip_token_list(recip_ctx *ctx, json_t **out, const char *user)
 {
 	if (!ctx->db)
@@ -546,23 +548,10 @@ int recip_token_list(recip_ctx *ctx, json_t **out, const char *user)
 	                  "ii", uid, uid);
 	if (rc)
 		return rc;
-	json_t *items = json_array();
-	while (items && (rc = db_step(ctx, st)) == DB_ROW) {
-		json_t *item = json_pack("{s:I, s:s, s:s, s:o, s:o}", "id", (json_int_t)db_col_int(st, 0), "user",
-		                         db_col_text(st, 1), "label", db_col_text(st, 2), "created_at",
-		                         jtime(db_col_int(st, 3)), "revoked_at", jtime(db_col_time(st, 4)));
-		if (jappend(items, item)) {
-			rc = recip_oom(ctx);
-			break;
-		}
-	}
-	db_done(st);
-	if (!items)
-		return recip_oom(ctx);
-	if (rc < 0) {
-		json_decref(items);
+	json_t *items;
+	rc = db_collect(ctx, st, token_item, NULL, &items);
+	if (rc)
 		return rc;
-	}
 	*out = json_pack("{s:o}", "items", items);
 	return *out ? RECIP_OK : recip_oom(ctx);
 }

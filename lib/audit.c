@@ -51,6 +51,16 @@ int audit_record(recip_ctx *ctx, const char *action, const record *old, const re
 	return rc;
 }
 
+static json_t *audit_item(db_stmt *st, void *arg)
+{
+	(void)arg;
+	const char *b = db_col_text(st, 6), *a = db_col_text(st, 7);
+	return json_pack("{s:I, s:o, s:s, s:s, s:s, s:I, s:o, s:o}", "id", (json_int_t)db_col_int(st, 0), "at",
+	                 jtime(db_col_int(st, 1)), "actor", db_col_text(st, 2), "action", db_col_text(st, 3), "entity",
+	                 db_col_text(st, 4), "entity_id", (json_int_t)db_col_int(st, 5), "before",
+	                 b ? json_loads(b, 0, NULL) : json_null(), "after", a ? json_loads(a, 0, NULL) : json_null());
+}
+
 int recip_audit_list(recip_ctx *ctx, json_t **out, int64_t party, int64_t limit)
 {
 	if (!ctx->db)
@@ -62,28 +72,10 @@ int recip_audit_list(recip_ctx *ctx, json_t **out, int64_t party, int64_t limit)
 	                  "iii", party, party, limit > 0 ? limit : (int64_t)-1);
 	if (rc)
 		return rc;
-	json_t *items = json_array();
-	if (!items) {
-		db_done(st);
-		return recip_oom(ctx);
-	}
-	while ((rc = db_step(ctx, st)) == DB_ROW) {
-		const char *b = db_col_text(st, 6), *a = db_col_text(st, 7);
-		json_t *item = json_pack("{s:I, s:o, s:s, s:s, s:s, s:I, s:o, s:o}", "id", (json_int_t)db_col_int(st, 0),
-		                         "at", jtime(db_col_int(st, 1)), "actor", db_col_text(st, 2), "action",
-		                         db_col_text(st, 3), "entity", db_col_text(st, 4), "entity_id",
-		                         (json_int_t)db_col_int(st, 5), "before", b ? json_loads(b, 0, NULL) : json_null(),
-		                         "after", a ? json_loads(a, 0, NULL) : json_null());
-		if (jappend(items, item)) {
-			rc = recip_oom(ctx);
-			break;
-		}
-	}
-	db_done(st);
-	if (rc < 0) {
-		json_decref(items);
+	json_t *items;
+	rc = db_collect(ctx, st, audit_item, NULL, &items);
+	if (rc)
 		return rc;
-	}
 	*out = json_pack("{s:o}", "items", items);
 	return *out ? RECIP_OK : recip_oom(ctx);
 }

@@ -229,6 +229,21 @@ int db_double(recip_ctx *ctx, double *out, double dflt, const char *sql, const c
 	return rc < 0 ? rc : RECIP_OK;
 }
 
+int db_collect(recip_ctx *ctx, db_stmt *st, db_row_item item, void *arg, json_t **out)
+{
+	json_t *items = json_array();
+	int rc = items ? RECIP_OK : recip_oom(ctx);
+	while (!rc && (rc = db_step(ctx, st)) == DB_ROW)
+		rc = jappend(items, item(st, arg)) ? recip_oom(ctx) : RECIP_OK;
+	db_done(st);
+	if (rc < 0) {
+		json_decref(items);
+		return rc;
+	}
+	*out = items;
+	return RECIP_OK;
+}
+
 /* ---- transactions --------------------------------------------------------- */
 
 int db_begin(recip_ctx *ctx)

@@ -95,6 +95,12 @@ int db_run(recip_ctx *ctx, const char *sql, const char *types, ...);
 int db_int(recip_ctx *ctx, int64_t *out, int64_t dflt, const char *sql, const char *types, ...);
 int db_double(recip_ctx *ctx, double *out, double dflt, const char *sql, const char *types, ...);
 
+/* Steps through a statement's rows, making one JSON item of each with
+ * `item` (NULL from it means out of memory), and gives the statement back:
+ * the array comes back through out. */
+typedef json_t *(*db_row_item)(db_stmt *st, void *arg);
+int db_collect(recip_ctx *ctx, db_stmt *st, db_row_item item, void *arg, json_t **out);
+
 int db_bind_int(db_stmt *st, int idx, int64_t v);
 int db_bind_double(db_stmt *st, int idx, double v);
 int db_bind_text(db_stmt *st, int idx, const char *v);

@@ -15,34 +15,20 @@
 
 /* ---- shared pieces ---------------------------------------------------------------- */
 
+static json_t *fact_item(db_stmt *st, void *arg)
+{
+	(void)arg;
+	return json_pack("{s:I, s:s, s:s, s:o}", "id", (json_int_t)db_col_int(st, 0), "key", db_col_text(st, 1), "value",
+	                 db_col_text(st, 2), "updated_at", jtime(db_col_int(st, 3)));
+}
+
 int report_facts(recip_ctx *ctx, int64_t party, int64_t limit, json_t **out)
 {
 	db_stmt *st;
 	int rc = db_query(ctx, &st,
 	                  "SELECT id, key, value, updated_at FROM fact WHERE party_id = ? ORDER BY key_norm LIMIT ?", "ii",
 	                  party, limit > 0 ? limit : (int64_t)-1);
-	if (rc)
-		return rc;
-	json_t *facts = json_array();
-	if (!facts) {
-		db_done(st);
-		return recip_oom(ctx);
-	}
-	while ((rc = db_step(ctx, st)) == DB_ROW) {
-		json_t *f = json_pack("{s:I, s:s, s:s, s:o}", "id", (json_int_t)db_col_int(st, 0), "key",
-		                      db_col_text(st, 1), "value", db_col_text(st, 2), "updated_at", jtime(db_col_int(st, 3)));
-		if (jappend(facts, f)) {
-			rc = recip_oom(ctx);
-			break;
-		}
-	}
-	db_done(st);
-	if (rc < 0) {
-		json_decref(facts);
-		return rc;
-	}
-	*out = facts;
-	return RECIP_OK;
+	return rc ? rc : db_collect(ctx, st, fact_item, NULL, out);
 }
 
 /* One line describing a timeline entry, the same on every front end. */
@@ -81,6 +67,20 @@ static json_t *entry_summary(const char *type, const char *t1, const char *t2, c
 	return s;
 }
 
+static json_t *timeline_item(db_stmt *st, void *arg)
+{
+	(void)arg;
+	const char *type = db_col_text(st, 0);
+	const char *t1 = db_col_text(st, 3), *t2 = db_col_text(st, 4), *t3 = db_col_text(st, 5);
+	bool has_num = !db_col_null(st, 6);
+	double num = has_num ? db_col_double(st, 6) : 0;
+	return json_pack("{s:s, s:I, s:o, s:o, s:o}", "type", type, "id", (json_int_t)db_col_int(st, 1), "at",
+	                 jtime(db_col_int(st, 2)), "summary",
+	                 entry_summary(type, t1 ? t1 : "", t2 ? t2 : "", t3, has_num, num, db_col_int(st, 7) != 0,
+	                               db_col_int(st, 8) != 0),
+	                 "note", jstr_or_null(db_col_text(st, 9)));
+}
+
 int report_timeline(recip_ctx *ctx, int64_t party, recip_time as_of, int64_t limit, json_t **out)
 {
 	/* one row shape for every kind of entry: type, id, at, three texts,
@@ -111,33 +111,7 @@ int report_timeline(recip_ctx *ctx, int64_t party, recip_time as_of, int64_t lim
 	                  limit > 0 ? limit : (int64_t)-1);
 	if (rc)
 		return rc;
-	json_t *items = json_array();
-	if (!items) {
-		db_done(st);
-		return recip_oom(ctx);
-	}
-	while ((rc = db_step(ctx, st)) == DB_ROW) {
-		const char *type = db_col_text(st, 0);
-		const char *t1 = db_col_text(st, 3), *t2 = db_col_text(st, 4), *t3 = db_col_text(st, 5);
-		bool has_num = !db_col_null(st, 6);
-		double num = has_num ? db_col_double(st, 6) : 0;
-		json_t *item = json_pack("{s:s, s:I, s:o, s:o, s:o}", "type", type, "id", (json_int_t)db_col_int(st, 1),
-		                         "at", jtime(db_col_int(st, 2)), "summary",
-		                         entry_summary(type, t1 ? t1 : "", t2 ? t2 : "", t3, has_num, num,
-		                                       db_col_int(st, 7) != 0, db_col_int(st, 8) != 0),
-		                         "note", jstr_or_null(db_col_text(st, 9)));
-		if (jappend(items, item)) {
-			rc = recip_oom(ctx);
-			break;
-		}
-	}
-	db_done(st);
-	if (rc < 0) {
-		json_decref(items);
-		return rc;
-	}
-	*out = items;
-	return RECIP_OK;
+	return db_collect(ctx, st, timeline_item, NULL, out);
 }
 
 int report_last_contact(recip_ctx *ctx, int64_t party, recip_time as_of, json_t **out)
@@ -446,6 +420,14 @@ int recip_due_report(recip_ctx *ctx, json_t **out, recip_time as_of, int within_
 
 /* ---- one party ---------------------------------------------------------------------- */
 
+static json_t *ask_item(db_stmt *st, void *arg)
+{
+	recip_time as_of = *(const recip_time *)arg;
+	return json_pack("{s:I, s:s, s:s, s:o, s:I, s:b}", "id", (json_int_t)db_col_int(st, 0), "direction",
+	                 db_col_text(st, 1), "what", db_col_text(st, 2), "at", jtime(db_col_int(st, 3)), "age_days",
+	                 (json_int_t)(day_of(as_of) - day_of(db_col_int(st, 3))), "forced", db_col_int(st, 4) != 0);
+}
+
 static int open_asks(recip_ctx *ctx, int64_t party, recip_time as_of, json_t **out)
 {
 	db_stmt *st;
@@ -453,28 +435,7 @@ static int open_asks(recip_ctx *ctx, int64_t party, recip_time as_of, json_t **o
 	                  "SELECT id, direction, what, at, forced FROM ask WHERE party_id = ? AND at <= ? AND "
 	                  "(status = 'open' OR resolved_at > ?) ORDER BY at, id",
 	                  "iii", party, as_of, as_of);
-	if (rc)
-		return rc;
-	json_t *items = json_array();
-	while (items && (rc = db_step(ctx, st)) == DB_ROW) {
-		json_t *item = json_pack("{s:I, s:s, s:s, s:o, s:I, s:b}", "id", (json_int_t)db_col_int(st, 0), "direction",
-		                         db_col_text(st, 1), "what", db_col_text(st, 2), "at", jtime(db_col_int(st, 3)),
-		                         "age_days", (json_int_t)(day_of(as_of) - day_of(db_col_int(st, 3))), "forced",
-		                         db_col_int(st, 4) != 0);
-		if (jappend(items, item)) {
-			rc = recip_oom(ctx);
-			break;
-		}
-	}
-	db_done(st);
-	if (!items)
-		return recip_oom(ctx);
-	if (rc < 0) {
-		json_decref(items);
-		return rc;
-	}
-	*out = items;
-	return RECIP_OK;
+	return rc ? rc : db_collect(ctx, st, ask_item, &as_of, out);
 }
 
 /* A promise's standing as of a time: open, due, overdue, kept on time, kept
@@ -488,6 +449,16 @@ const char *promise_state(const char *status, recip_time due, recip_time resolve
 	return resolved <= due ? "kept on time" : "kept late";
 }
 
+static json_t *promise_item(db_stmt *st, void *arg)
+{
+	recip_time as_of = *(const recip_time *)arg;
+	recip_time resolved = db_col_time(st, 5);
+	return json_pack("{s:I, s:s, s:o, s:o, s:s, s:o}", "id", (json_int_t)db_col_int(st, 0), "what",
+	                 db_col_text(st, 1), "at", jtime(db_col_int(st, 2)), "due", jtime(db_col_int(st, 3)), "state",
+	                 promise_state(db_col_text(st, 4), db_col_int(st, 3), resolved, as_of), "resolved_at",
+	                 jtime(resolved <= as_of ? resolved : TIME_NONE));
+}
+
 static int promises(recip_ctx *ctx, int64_t party, recip_time as_of, json_t **out)
 {
 	db_stmt *st;
@@ -495,29 +466,14 @@ static int promises(recip_ctx *ctx, int64_t party, recip_time as_of, json_t **ou
 	                  "SELECT id, what, at, due_at, status, resolved_at FROM promise WHERE party_id = ? AND at <= ? "
 	                  "ORDER BY due_at DESC, id DESC LIMIT 20",
 	                  "ii", party, as_of);
-	if (rc)
-		return rc;
-	json_t *items = json_array();
-	while (items && (rc = db_step(ctx, st)) == DB_ROW) {
-		recip_time resolved = db_col_time(st, 5);
-		json_t *item = json_pack("{s:I, s:s, s:o, s:o, s:s, s:o}", "id", (json_int_t)db_col_int(st, 0), "what",
-		                         db_col_text(st, 1), "at", jtime(db_col_int(st, 2)), "due", jtime(db_col_int(st, 3)),
-		                         "state", promise_state(db_col_text(st, 4), db_col_int(st, 3), resolved, as_of),
-		                         "resolved_at", jtime(resolved <= as_of ? resolved : TIME_NONE));
-		if (jappend(items, item)) {
-			rc = recip_oom(ctx);
-			break;
-		}
-	}
-	db_done(st);
-	if (!items)
-		return recip_oom(ctx);
-	if (rc < 0) {
-		json_decref(items);
-		return rc;
-	}
-	*out = items;
-	return RECIP_OK;
+	return rc ? rc : db_collect(ctx, st, promise_item, &as_of, out);
+}
+
+static json_t *member_item(db_stmt *st, void *arg)
+{
+	(void)arg;
+	return json_pack("{s:I, s:s, s:o}", "id", (json_int_t)db_col_int(st, 0), "name", db_col_text(st, 1), "title",
+	                 jstr_or_null(db_col_text(st, 2)));
 }
 
 static int members(recip_ctx *ctx, int64_t org, json_t **out)
@@ -525,26 +481,7 @@ static int members(recip_ctx *ctx, int64_t org, json_t **out)
 	db_stmt *st;
 	int rc = db_query(ctx, &st, "SELECT id, name, title FROM party WHERE org_id = ? ORDER BY name_key, id", "i",
 	                  org);
-	if (rc)
-		return rc;
-	json_t *items = json_array();
-	while (items && (rc = db_step(ctx, st)) == DB_ROW) {
-		json_t *item = json_pack("{s:I, s:s, s:o}", "id", (json_int_t)db_col_int(st, 0), "name", db_col_text(st, 1),
-		                         "title", jstr_or_null(db_col_text(st, 2)));
-		if (jappend(items, item)) {
-			rc = recip_oom(ctx);
-			break;
-		}
-	}
-	db_done(st);
-	if (!items)
-		return recip_oom(ctx);
-	if (rc < 0) {
-		json_decref(items);
-		return rc;
-	}
-	*out = items;
-	return RECIP_OK;
+	return rc ? rc : db_collect(ctx, st, member_item, NULL, out);
 }
 
 int recip_party_show(recip_ctx *ctx, json_t **out, int64_t party, recip_time as_of, int64_t timeline_limit)

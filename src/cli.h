@@ -141,6 +141,8 @@ int cli_exit_code(int recip_code);
 
 /* Prints a document as JSON (two-space indent) on stdout. */
 int cli_print_json(cli *c, json_t *doc);
+/* The same, and releases the document. */
+int cli_emit_json(cli *c, json_t *doc);
 
 /* An aligned table: add columns, then rows of cells, then print. */
 typedef struct table_column {

@@ -9,11 +9,8 @@ static int run_balance(cli *c)
 	json_t *doc;
 	if (recip_balance_report(c->ctx, &doc, party, c->as_of) != RECIP_OK)
 		return cli_fail(c);
-	if (c->json) {
-		int rc = cli_print_json(c, doc);
-		json_decref(doc);
-		return rc;
-	}
+	if (c->json)
+		return cli_emit_json(c, doc);
 	table t;
 	table_init(&t);
 	table_column_add(&t, "party", false);

@@ -17,11 +17,8 @@ static int run_due(cli *c)
 	json_t *doc;
 	if (recip_due_report(c->ctx, &doc, c->as_of, within) != RECIP_OK)
 		return cli_fail(c);
-	if (c->json) {
-		int rc = cli_print_json(c, doc);
-		json_decref(doc);
-		return rc;
-	}
+	if (c->json)
+		return cli_emit_json(c, doc);
 	json_t *items = json_object_get(doc, "items");
 	if (!json_array_size(items)) {
 		fprintf(c->out, "no one is due for contact%s\n", within ? " in that window" : "");

@@ -46,11 +46,8 @@ static int run_list(cli *c)
 	json_t *page;
 	if (recip_record_list(c->ctx, &page, "party", &q) != RECIP_OK)
 		return cli_fail(c);
-	if (c->json) {
-		rc = cli_print_json(c, page);
-		json_decref(page);
-		return rc;
-	}
+	if (c->json)
+		return cli_emit_json(c, page);
 	table t;
 	table_init(&t);
 	table_column_add(&t, "id", true);

@@ -42,11 +42,8 @@ static int run_show(cli *c)
 	json_t *doc;
 	if (recip_party_show(c->ctx, &doc, id, c->as_of, cli_flag(c, "all") ? 0 : 15) != RECIP_OK)
 		return cli_fail(c);
-	if (c->json) {
-		int rc = cli_print_json(c, doc);
-		json_decref(doc);
-		return rc;
-	}
+	if (c->json)
+		return cli_emit_json(c, doc);
 	json_t *p = json_object_get(doc, "party");
 	json_t *s = json_object_get(doc, "standing");
 	char day[16];

@@ -116,11 +116,8 @@ static int list_users(cli *c)
 	json_t *doc;
 	if (recip_user_list(c->ctx, &doc) != RECIP_OK)
 		return cli_fail(c);
-	if (c->json) {
-		int rc = cli_print_json(c, doc);
-		json_decref(doc);
-		return rc;
-	}
+	if (c->json)
+		return cli_emit_json(c, doc);
 	table t;
 	table_init(&t);
 	table_column_add(&t, "name", false);

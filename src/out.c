@@ -22,6 +22,13 @@ int cli_print_json(cli *c, json_t *doc)
 	return EXIT_OK;
 }
 
+int cli_emit_json(cli *c, json_t *doc)
+{
+	int rc = cli_print_json(c, doc);
+	json_decref(doc);
+	return rc;
+}
+
 static const char *style(const cli *c, const char *code)
 {
 	return c->color ? code : "";
