@@ -52,7 +52,7 @@ int recip_audit_list(recip_ctx *ctx, json_t **out, const char *entity, int64_t i
 	                  "SELECT id, at, actor, action, entity, entity_id, before_json, after_json FROM audit "
 	                  "WHERE (CAST(? AS TEXT) IS NULL OR entity = ?) AND (CAST(? AS BIGINT) = 0 OR entity_id = ?) "
 	                  "ORDER BY id DESC LIMIT ?",
-	                  "ttiii", entity, entity, id, id, limit > 0 ? limit : (int64_t)-1);
+	                  "ttiii", entity, entity, id, id, limit > 0 ? limit : INT64_MAX);
 	if (rc)
 		return rc;
 	json_t *items = json_array();

@@ -1158,7 +1158,7 @@ int entity_list(recip_ctx *ctx, json_t **out, const entity_desc *e, const recip_
 			rc = rc < 0 ? rc : RECIP_OK;
 			continue;
 		}
-		db_bind_int(st, (int)nparams + 1, limit);
+		db_bind_int(st, (int)nparams + 1, limit < 0 ? INT64_MAX : limit); /* no limit: both backends take this */
 		db_bind_int(st, (int)nparams + 2, offset);
 		int ncols = 1;
 		for (size_t i = 0; i < e->n_fields; i++)
