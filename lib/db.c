@@ -44,6 +44,11 @@ const char *recip_backend(const recip_ctx *ctx)
 	return ctx->db ? ctx->db->ops->name : NULL;
 }
 
+const char *recip_db_address(const recip_ctx *ctx)
+{
+	return ctx->db ? ctx->db->address : NULL;
+}
+
 int db_exec(recip_ctx *ctx, const char *sql)
 {
 	return ctx->db->ops->exec(ctx, sql);
@@ -283,6 +288,10 @@ int db_sync_ids(recip_ctx *ctx, const char *table)
 {
 	if (!ctx->db)
 		return recip_fail(ctx, RECIP_ENODB, "no database is open");
+	/* the name goes into SQL text: a table of ours, never anything else */
+	for (const char *p = table; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || *p == '_'))
+			return recip_fail(ctx, RECIP_EINVAL, "bad table name '%s'", table);
 	return ctx->db->ops->sync_ids ? ctx->db->ops->sync_ids(ctx, table) : RECIP_OK;
 }
 

@@ -702,11 +702,9 @@ static int pg_has_table(recip_ctx *ctx, const char *table, bool *out)
 	return rc;
 }
 
+/* The table's name was checked by db_sync_ids. */
 static int pg_sync_ids(recip_ctx *ctx, const char *table)
 {
-	for (const char *p = table; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || *p == '_'))
-			return recip_fail(ctx, RECIP_EINVAL, "bad table name '%s'", table);
 	/* setval(seq, n, false) hands out n next: one past the largest id */
 	buf sql = BUF_INIT;
 	buf_printf(&sql,
@@ -739,6 +737,8 @@ static int pg_commit(recip_ctx *ctx)
 	pg_db *d = pg_of(ctx->db);
 	if (!d->in_tx)
 		return recip_fail(ctx, RECIP_EDB, "storage: commit without a transaction");
+	if (connection_lost(d)) /* before the commit was sent: it never happened */
+		return lost_error(ctx, d, NULL);
 	d->committing = true;
 	PGresult *res = NULL;
 	int rc = run_simple(ctx, d, "COMMIT", "commit", &res);

@@ -384,6 +384,7 @@ static int setup(cli *c, char **db_path_owned, char **config_owned)
 	unsigned flags = (c->cmd->flags & CMD_CREATE) ? RECIP_OPEN_CREATE : 0;
 	if (recip_open(c->ctx, db, flags) != RECIP_OK)
 		return cli_fail(c);
+	c->db_path = recip_db_address(c->ctx); /* as it may be shown: no password */
 	const char *notice = recip_upgrade_notice(c->ctx);
 	if (notice)
 		fprintf(stderr, "recip: %s\n", notice);
