@@ -148,6 +148,50 @@ static int lost_error(recip_ctx *ctx, pg_db *d, const char *msg)
 	return recip_fail(ctx, RECIP_EDB, "lost the connection to database '%s' (%s)", d->head.address, why);
 }
 
+/* The constraint a write broke, worded as SQLite words it ("UNIQUE
+ * constraint failed: party.external_id"), so that a message does not
+ * depend on the backend. */
+static void constraint_text(char *out, size_t size, const PGresult *res, const char *state)
+{
+	const char *table = PQresultErrorField(res, PG_DIAG_TABLE_NAME);
+	const char *column = PQresultErrorField(res, PG_DIAG_COLUMN_NAME);
+	const char *constraint = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
+	const char *detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
+	if (!table)
+		table = "?";
+	if (!strcmp(state, "23505")) {
+		/* detail: Key (party_id, key_norm)=(1, kids) already exists. */
+		buf b = BUF_INIT;
+		buf_adds(&b, "UNIQUE constraint failed: ");
+		const char *open = detail ? strstr(detail, "Key (") : NULL;
+		const char *close = open ? strstr(open, ")=") : NULL;
+		if (close) {
+			const char *p = open + 5;
+			while (p < close) {
+				size_t len = strcspn(p, ",)");
+				if (p + len > close)
+					len = (size_t)(close - p);
+				buf_printf(&b, "%s%s.%.*s", p == open + 5 ? "" : ", ", table, (int)len, p);
+				p += len;
+				while (p < close && (*p == ',' || *p == ' '))
+					p++;
+			}
+		} else {
+			buf_adds(&b, constraint ? constraint : table);
+		}
+		snprintf(out, size, "%s", b.failed ? "UNIQUE constraint failed" : b.data);
+		buf_release(&b);
+	} else if (!strcmp(state, "23502")) {
+		snprintf(out, size, "NOT NULL constraint failed: %s.%s", table, column ? column : "?");
+	} else if (!strcmp(state, "23503")) {
+		snprintf(out, size, "FOREIGN KEY constraint failed");
+	} else if (!strcmp(state, "23514")) {
+		snprintf(out, size, "CHECK constraint failed: %s", constraint ? constraint : table);
+	} else {
+		first_line(out, size, PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
+	}
+}
+
 /* Maps a failed result (or, with res NULL, the connection's last error) to
  * a RECIP_E… code and a one-line message. */
 static int pg_error(recip_ctx *ctx, const PGresult *res, const char *during)
@@ -164,10 +208,13 @@ static int pg_error(recip_ctx *ctx, const PGresult *res, const char *during)
 		return recip_fail(ctx, RECIP_EDB, "storage: %s: %s", during, msg);
 	}
 	const char *addr = d->head.address;
-	if (!strcmp(state, "23505"))
-		return recip_fail(ctx, RECIP_EEXISTS, "already recorded (%s)", msg);
-	if (!strncmp(state, "23", 2))
-		return recip_fail(ctx, RECIP_EINVAL, "refused by the database (%s)", msg);
+	if (!strncmp(state, "23", 2)) {
+		char what[300];
+		constraint_text(what, sizeof(what), res, state);
+		if (!strcmp(state, "23505"))
+			return recip_fail(ctx, RECIP_EEXISTS, "already recorded (%s)", what);
+		return recip_fail(ctx, RECIP_EINVAL, "refused by the database (%s)", what);
+	}
 	if (!strcmp(state, "40001") || !strcmp(state, "40P01") || !strcmp(state, "55P03"))
 		return recip_fail(ctx, RECIP_EBUSY, "database '%s' is busy with another writer; try again", addr);
 	if (!strcmp(state, "25006"))
@@ -875,7 +922,7 @@ int db_open_pg(recip_ctx *ctx, db **out, const char *conninfo, unsigned flags)
 			rc = recip_fail(ctx, RECIP_ENODB, "no database at '%s' (%s; create it with createdb)",
 			                d->head.address, why);
 		else if (strstr(why, "invalid") || strstr(why, "missing"))
-			rc = recip_fail(ctx, RECIP_EINVAL, "bad database address '%s' (%s)", d->head.address, why);
+			rc = recip_fail(ctx, RECIP_ENODB, "bad database address '%s' (%s)", d->head.address, why);
 		else
 			rc = recip_fail(ctx, RECIP_EDB, "cannot connect to database '%s': %s", d->head.address, why);
 	}

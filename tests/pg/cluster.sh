@@ -8,6 +8,9 @@
 #                            its "postgres" database (superuser "recip", no
 #                            password: trust on the socket only)
 #   cluster.sh stop STATE    stop it and remove its files
+#   cluster.sh halt STATE    stop the server, keeping its files (a server that
+#                            goes away in the middle of a request)
+#   cluster.sh resume STATE  start it again
 #
 # Debian installs the server programs under /usr/lib/postgresql/N/bin, off
 # PATH: the newest there is used unless PG_BIN names a directory.
@@ -30,6 +33,12 @@ find_bin() {
 		echo "cluster.sh: no PostgreSQL server found (install Debian's postgresql)" >&2
 		exit 1
 	fi
+}
+
+server_options() {
+	# durability is not what these tests are about: no fsync, to be quick
+	echo "-c listen_addresses='' -c unix_socket_directories='$1' -c fsync=off -c synchronous_commit=off \
+	      -c full_page_writes=off -c max_connections=200"
 }
 
 # Runs a server program as the cluster's owner.
@@ -75,10 +84,8 @@ start)
 		cat "$dir/initdb.log" >&2
 		exit 1
 	}
-	# durability is not what these tests are about: no fsync, to be quick
-	as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-		-o "-c listen_addresses='' -c unix_socket_directories='$dir' -c fsync=off \
-		    -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" start >/dev/null || {
+	as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$(server_options "$dir")" start \
+		>/dev/null || {
 		cat "$dir/server.log" >&2
 		exit 1
 	}
@@ -88,8 +95,18 @@ start)
 stop)
 	stop_cluster
 	;;
+halt | resume)
+	dir=$(cat "$state/dir")
+	owner=$(cat "$state/owner")
+	if [ "$cmd" = halt ]; then
+		as_owner "$(find_bin)/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+	else
+		as_owner "$(find_bin)/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$(server_options "$dir")" \
+			start >/dev/null
+	fi
+	;;
 *)
-	echo "usage: cluster.sh start|stop STATE" >&2
+	echo "usage: cluster.sh start|stop|halt|resume STATE" >&2
 	exit 2
 	;;
 esac
