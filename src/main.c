@@ -39,7 +39,8 @@ const cli_command *const cli_commands[] = {
 };
 
 const cli_option cli_common_options[] = {
-	{"db", 0, OPT_VALUE, "PATH", "the database (default: $RECIP_DB, else $XDG_DATA_HOME/recip/recip.db)"},
+	{"db", 0, OPT_VALUE, "PATH|URI",
+	 "the database: an SQLite file or postgresql://… (default: $RECIP_DB, else $XDG_DATA_HOME/recip/recip.db)"},
 	{"config", 0, OPT_VALUE, "FILE", "the configuration file (default: $XDG_CONFIG_HOME/recip/config.ini)"},
 	{"json", 0, OPT_FLAG, NULL, "print the result as JSON"},
 	{"no-color", 0, OPT_FLAG, NULL, "no colour, even on a terminal (as does NO_COLOR)"},
