@@ -203,7 +203,7 @@ static int pg_error(recip_ctx *ctx, const PGresult *res, const char *during)
 	           res && PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY)
 	                                                                  : PQerrorMessage(d->conn));
 	if (!state) {
-		if (connection_lost(d) || !res)
+		if (connection_lost(d))
 			return lost_error(ctx, d, msg);
 		return recip_fail(ctx, RECIP_EDB, "storage: %s: %s", during, msg);
 	}
