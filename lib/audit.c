@@ -69,7 +69,7 @@ int recip_audit_list(recip_ctx *ctx, json_t **out, int64_t party, int64_t limit)
 	int rc = db_query(ctx, &st,
 	                  "SELECT id, at, actor, action, entity, entity_id, before_json, after_json FROM audit "
 	                  "WHERE CAST(? AS BIGINT) = 0 OR party_id = ? ORDER BY id DESC LIMIT ?",
-	                  "iii", party, party, limit > 0 ? limit : (int64_t)-1);
+	                  "iii", party, party, limit > 0 ? limit : INT64_MAX);
 	if (rc)
 		return rc;
 	json_t *items;

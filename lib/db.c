@@ -44,6 +44,11 @@ const char *recip_backend(const recip_ctx *ctx)
 	return ctx->db ? ctx->db->ops->name : NULL;
 }
 
+const char *recip_db_address(const recip_ctx *ctx)
+{
+	return ctx->db ? ctx->db->address : NULL;
+}
+
 int db_exec(recip_ctx *ctx, const char *sql)
 {
 	return ctx->db->ops->exec(ctx, sql);
@@ -242,6 +247,67 @@ int db_collect(recip_ctx *ctx, db_stmt *st, db_row_item item, void *arg, json_t 
 	}
 	*out = items;
 	return RECIP_OK;
+}
+
+/* ---- read-modify-write under concurrent writers ---------------------------- */
+
+bool db_row_locks(recip_ctx *ctx)
+{
+	return ctx->db && ctx->db->ops->lock_suffix != NULL;
+}
+
+static int vquery_locked(recip_ctx *ctx, db_stmt **out, const char *sql, const char *types, va_list ap)
+{
+	const char *suffix = ctx->db ? ctx->db->ops->lock_suffix : NULL;
+	if (!suffix)
+		return db_vquery(ctx, out, sql, types, ap);
+	buf locked = BUF_INIT;
+	buf_adds(&locked, sql);
+	buf_adds(&locked, suffix);
+	if (locked.failed) {
+		buf_release(&locked);
+		return recip_oom(ctx);
+	}
+	int rc = db_vquery(ctx, out, locked.data, types, ap);
+	buf_release(&locked);
+	return rc;
+}
+
+int db_query_locked(recip_ctx *ctx, db_stmt **out, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	va_start(ap, types);
+	int rc = vquery_locked(ctx, out, sql, types, ap);
+	va_end(ap);
+	return rc;
+}
+
+int db_lock(recip_ctx *ctx, const char *sql, const char *types, ...)
+{
+	if (!db_row_locks(ctx))
+		return RECIP_OK;
+	db_stmt *st;
+	va_list ap;
+	va_start(ap, types);
+	int rc = vquery_locked(ctx, &st, sql, types, ap);
+	va_end(ap);
+	if (rc)
+		return rc;
+	while ((rc = db_step(ctx, st)) == DB_ROW)
+		;
+	db_done(st);
+	return rc < 0 ? rc : RECIP_OK;
+}
+
+int db_sync_ids(recip_ctx *ctx, const char *table)
+{
+	if (!ctx->db)
+		return recip_fail(ctx, RECIP_ENODB, "no database is open");
+	/* the name goes into SQL text: a table of ours, never anything else */
+	for (const char *p = table; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || *p == '_'))
+			return recip_fail(ctx, RECIP_EINVAL, "bad table name '%s'", table);
+	return ctx->db->ops->sync_ids ? ctx->db->ops->sync_ids(ctx, table) : RECIP_OK;
 }
 
 /* ---- transactions --------------------------------------------------------- */

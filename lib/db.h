@@ -47,6 +47,13 @@ typedef struct db_ops {
 	int (*begin)(recip_ctx *ctx);
 	int (*commit)(recip_ctx *ctx);
 	void (*rollback)(recip_ctx *ctx);
+	/* What a SELECT needs appended to lock the rows it reads until the
+	 * transaction ends (" FOR UPDATE"), or NULL when the backend's write
+	 * transaction already excludes every other writer (SQLite). */
+	const char *lock_suffix;
+	/* After rows were inserted with explicit ids: moves the table's id
+	 * generator past the largest id (NULL: nothing to do). */
+	int (*sync_ids)(recip_ctx *ctx, const char *table);
 } db_ops;
 
 /* The common head of every backend's connection and statement. */
@@ -100,6 +107,24 @@ int db_double(recip_ctx *ctx, double *out, double dflt, const char *sql, const c
  * the array comes back through out. */
 typedef json_t *(*db_row_item)(db_stmt *st, void *arg);
 int db_collect(recip_ctx *ctx, db_stmt *st, db_row_item item, void *arg, json_t **out);
+
+/* Read-modify-write under concurrent writers. A write transaction that
+ * reads rows in order to rewrite them (a roll-up) reads them with
+ * db_query_locked: where several writers run at once (PostgreSQL) the rows
+ * stay locked until the transaction ends, so that a second writer waits and
+ * then reads what the first one wrote instead of overwriting it; where the
+ * write transaction already excludes every other writer (SQLite) it is
+ * db_query. `sql` is a plain SELECT of one table's rows (no aggregates).
+ * db_lock takes the locks and reads nothing; db_row_locks tells whether
+ * locks are taken at all, so that a caller can skip the work of finding
+ * which rows to lock. */
+int db_query_locked(recip_ctx *ctx, db_stmt **out, const char *sql, const char *types, ...);
+int db_lock(recip_ctx *ctx, const char *sql, const char *types, ...);
+bool db_row_locks(recip_ctx *ctx);
+
+/* After inserting rows with explicit ids (a restore): lets the next
+ * generated id of `table` follow the largest one stored. */
+int db_sync_ids(recip_ctx *ctx, const char *table);
 
 int db_bind_int(db_stmt *st, int idx, int64_t v);
 int db_bind_double(db_stmt *st, int idx, double v);

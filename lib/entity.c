@@ -7,6 +7,7 @@
  */
 #include "entity.h"
 #include "db.h"
+#include "rollup.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -920,6 +921,43 @@ int record_to_json(recip_ctx *ctx, const record *rec, json_t **out)
 
 /* ---- the public calls ------------------------------------------------------------ */
 
+/* Where writers run concurrently (PostgreSQL), a write first locks the row
+ * it rewrites (before reading it) and the roll-ups of the parties it
+ * touches (before its checks, such as the give-first gate, read their
+ * ledger): see rollup_lock_parties and docs/postgresql.md. */
+static int lock_record(recip_ctx *ctx, const entity_desc *e, int64_t id)
+{
+	if (!db_row_locks(ctx))
+		return RECIP_OK;
+	buf sql = BUF_INIT;
+	buf_printf(&sql, "SELECT id FROM %s WHERE id = ?", e->table);
+	if (sql.failed)
+		return recip_oom(ctx);
+	int rc = db_lock(ctx, sql.data, "i", id);
+	buf_release(&sql);
+	return rc;
+}
+
+static int lock_parties(recip_ctx *ctx, const record *rec, const record *old)
+{
+	if (!db_row_locks(ctx))
+		return RECIP_OK;
+	int64_t ids[ROLLUP_LOCK_MAX];
+	size_t n = 0;
+	const record *both[2] = {rec, old};
+	for (int k = 0; k < 2; k++) {
+		const record *r = both[k];
+		if (!r)
+			continue;
+		if (!strcmp(r->e->name, "party") && r->id > 0 && n < ROLLUP_LOCK_MAX)
+			ids[n++] = r->id;
+		for (size_t i = 0; i < r->e->n_fields && n < ROLLUP_LOCK_MAX; i++)
+			if (r->e->fields[i].type == FT_PARTY && r->v[i].set)
+				ids[n++] = r->v[i].i;
+	}
+	return rollup_lock_parties(ctx, ids, n);
+}
+
 int recip_record_add(recip_ctx *ctx, int64_t *out_id, const char *entity, const recip_field *fields,
                      size_t n_fields)
 {
@@ -932,6 +970,8 @@ int recip_record_add(recip_ctx *ctx, int64_t *out_id, const char *entity, const 
 	record rec;
 	record_init(&rec, e);
 	rc = record_apply(ctx, &rec, fields, n_fields, true);
+	if (!rc)
+		rc = lock_parties(ctx, &rec, NULL);
 	if (!rc && e->check)
 		rc = e->check(ctx, &rec, NULL);
 	if (!rc)
@@ -954,7 +994,9 @@ int recip_record_update(recip_ctx *ctx, const char *entity, int64_t id, const re
 	if (rc)
 		return rc;
 	record old, rec;
-	rc = record_load(ctx, &old, e, id);
+	rc = lock_record(ctx, e, id);
+	if (!rc)
+		rc = record_load(ctx, &old, e, id);
 	if (rc)
 		return tx_end(ctx, rc);
 	rc = record_copy(ctx, &rec, &old);
@@ -963,6 +1005,8 @@ int recip_record_update(recip_ctx *ctx, const char *entity, int64_t id, const re
 		return tx_end(ctx, rc);
 	}
 	rc = record_apply(ctx, &rec, fields, n_fields, false);
+	if (!rc)
+		rc = lock_parties(ctx, &rec, &old);
 	if (!rc && e->check)
 		rc = e->check(ctx, &rec, &old);
 	if (!rc)
@@ -1010,7 +1054,11 @@ int recip_record_delete(recip_ctx *ctx, const char *entity, int64_t id)
 	if (rc)
 		return rc;
 	record old;
-	rc = record_load(ctx, &old, e, id);
+	rc = lock_record(ctx, e, id);
+	if (!rc)
+		rc = record_load(ctx, &old, e, id);
+	if (!rc && (rc = lock_parties(ctx, NULL, &old)))
+		record_release(&old);
 	if (rc)
 		return tx_end(ctx, rc);
 	if (!strcmp(e->name, "party")) {
@@ -1158,7 +1206,7 @@ int entity_list(recip_ctx *ctx, json_t **out, const entity_desc *e, const recip_
 			rc = rc < 0 ? rc : RECIP_OK;
 			continue;
 		}
-		db_bind_int(st, (int)nparams + 1, limit);
+		db_bind_int(st, (int)nparams + 1, limit < 0 ? INT64_MAX : limit); /* no limit: both backends take this */
 		db_bind_int(st, (int)nparams + 2, offset);
 		int ncols = 1;
 		for (size_t i = 0; i < e->n_fields; i++)

@@ -27,7 +27,7 @@ int report_facts(recip_ctx *ctx, int64_t party, int64_t limit, json_t **out)
 	db_stmt *st;
 	int rc = db_query(ctx, &st,
 	                  "SELECT id, key, value, updated_at FROM fact WHERE party_id = ? ORDER BY key_norm LIMIT ?", "ii",
-	                  party, limit > 0 ? limit : (int64_t)-1);
+	                  party, limit > 0 ? limit : INT64_MAX);
 	return rc ? rc : db_collect(ctx, st, fact_item, NULL, out);
 }
 
@@ -108,7 +108,7 @@ int report_timeline(recip_ctx *ctx, int64_t party, recip_time as_of, int64_t lim
 	db_stmt *st;
 	int rc = db_query(ctx, &st, sql, "iiiiiiiiiiiiiiiiiii", party, as_of, party, as_of, party, as_of, party, as_of,
 	                  party, as_of, party, as_of, party, as_of, party, as_of, party, as_of,
-	                  limit > 0 ? limit : (int64_t)-1);
+	                  limit > 0 ? limit : INT64_MAX);
 	if (rc)
 		return rc;
 	return db_collect(ctx, st, timeline_item, NULL, out);

@@ -122,14 +122,17 @@ static void set_due(party_rollup *r)
 		r->due_at = (day_of(r->last_contact_at) + r->cadence_days) * RECIP_DAY;
 }
 
-int rollup_read(recip_ctx *ctx, int64_t party, party_rollup *out)
+/* Reads a party's roll-up; with `lock`, for rewriting it: where writers run
+ * concurrently the row stays locked until the transaction ends, so that
+ * this read starts from what the last writer stored and no other writer
+ * can overwrite what this one is about to store (db_query_locked). */
+static int read_rollup(recip_ctx *ctx, int64_t party, party_rollup *out, bool lock)
 {
+	static const char sql[] = "SELECT balance_last, last_exchange_at, gave_count, received_count, gave_value, "
+	                          "received_value, last_contact_at, visit_count, first_visit_at, last_visit_at, "
+	                          "cadence_days, due_at FROM party_rollup WHERE party_id = ?";
 	db_stmt *st;
-	int rc = db_query(ctx, &st,
-	                  "SELECT balance_last, last_exchange_at, gave_count, received_count, gave_value, "
-	                  "received_value, last_contact_at, visit_count, first_visit_at, last_visit_at, "
-	                  "cadence_days, due_at FROM party_rollup WHERE party_id = ?",
-	                  "i", party);
+	int rc = lock ? db_query_locked(ctx, &st, sql, "i", party) : db_query(ctx, &st, sql, "i", party);
 	if (rc)
 		return rc;
 	rollup_empty(out);
@@ -150,6 +153,52 @@ int rollup_read(recip_ctx *ctx, int64_t party, party_rollup *out)
 	}
 	db_done(st);
 	return rc < 0 ? rc : RECIP_OK;
+}
+
+int rollup_read(recip_ctx *ctx, int64_t party, party_rollup *out)
+{
+	return read_rollup(ctx, party, out, false);
+}
+
+static int lock_rollup(recip_ctx *ctx, int64_t party)
+{
+	return db_lock(ctx, "SELECT party_id FROM party_rollup WHERE party_id = ?", "i", party);
+}
+
+static int compare_ids(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+int rollup_lock_parties(recip_ctx *ctx, const int64_t *parties, size_t n)
+{
+	if (!db_row_locks(ctx))
+		return RECIP_OK;
+	/* each party and its organisation (whose last contact it feeds) */
+	int64_t ids[2 * ROLLUP_LOCK_MAX];
+	size_t m = 0;
+	for (size_t i = 0; i < n && i < ROLLUP_LOCK_MAX; i++) {
+		if (parties[i] <= 0)
+			continue;
+		ids[m++] = parties[i];
+		int64_t org;
+		int rc = db_int(ctx, &org, 0, "SELECT org_id FROM party WHERE id = ?", "i", parties[i]);
+		if (rc)
+			return rc;
+		if (org > 0)
+			ids[m++] = org;
+	}
+	/* one order for every writer: nobody waits for anybody in a circle */
+	qsort(ids, m, sizeof(ids[0]), compare_ids);
+	for (size_t i = 0; i < m; i++) {
+		if (i > 0 && ids[i] == ids[i - 1])
+			continue;
+		int rc = lock_rollup(ctx, ids[i]);
+		if (rc)
+			return rc;
+	}
+	return RECIP_OK;
 }
 
 static int rollup_write(recip_ctx *ctx, int64_t party, const party_rollup *r)
@@ -283,8 +332,12 @@ int rollup_compute(recip_ctx *ctx, int64_t party, recip_time until, party_rollup
 
 int rollup_party_recompute(recip_ctx *ctx, int64_t party)
 {
+	/* locked before reading the ledger: a writer that holds the row has
+	 * committed its entries by the time this one reads them */
+	int rc = lock_rollup(ctx, party);
 	party_rollup r;
-	int rc = rollup_compute(ctx, party, INT64_MAX, &r);
+	if (!rc)
+		rc = rollup_compute(ctx, party, INT64_MAX, &r);
 	return rc ? rc : rollup_write(ctx, party, &r);
 }
 
@@ -316,7 +369,7 @@ static int contact_reaches_org(recip_ctx *ctx, int64_t party, recip_time at)
 	if (rc || !org)
 		return rc;
 	party_rollup r;
-	rc = rollup_read(ctx, org, &r);
+	rc = read_rollup(ctx, org, &r, true);
 	if (rc)
 		return rc;
 	note_contact(&r, at);
@@ -338,7 +391,7 @@ int rollup_exchange_added(recip_ctx *ctx, int64_t party, bool gave, double value
                           bool unexpected, recip_time at)
 {
 	party_rollup r;
-	int rc = rollup_read(ctx, party, &r);
+	int rc = read_rollup(ctx, party, &r, true);
 	if (rc)
 		return rc;
 	double w = exchange_weight(&ctx->cfg, value, personal, unexpected);
@@ -368,7 +421,7 @@ int rollup_exchange_added(recip_ctx *ctx, int64_t party, bool gave, double value
 int rollup_contact_added(recip_ctx *ctx, int64_t party, recip_time at)
 {
 	party_rollup r;
-	int rc = rollup_read(ctx, party, &r);
+	int rc = read_rollup(ctx, party, &r, true);
 	if (rc)
 		return rc;
 	note_contact(&r, at);
@@ -379,7 +432,7 @@ int rollup_contact_added(recip_ctx *ctx, int64_t party, recip_time at)
 int rollup_visit_added(recip_ctx *ctx, int64_t party, recip_time at)
 {
 	party_rollup r;
-	int rc = rollup_read(ctx, party, &r);
+	int rc = read_rollup(ctx, party, &r, true);
 	if (rc)
 		return rc;
 	r.visit_count++;

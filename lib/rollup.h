@@ -31,6 +31,15 @@ int rollup_store_params(recip_ctx *ctx);
 /* Rebuilds every roll-up when the settings they were computed with changed. */
 int rollup_sync_params(recip_ctx *ctx);
 
+/* Where writers run concurrently (PostgreSQL), locks the roll-ups of these
+ * parties and of their organisations, in id order, until the transaction
+ * ends: a write locks what it will touch before it checks and reads, so
+ * that it sees every earlier write to them and two writers never wait for
+ * each other in a circle. The updates below lock on their own as well; this
+ * only fixes the order and covers the checks. No-op on SQLite. */
+#define ROLLUP_LOCK_MAX 8
+int rollup_lock_parties(recip_ctx *ctx, const int64_t *parties, size_t n);
+
 /* A new party gets an empty roll-up. */
 int rollup_party_created(recip_ctx *ctx, int64_t party);
 /* Incremental updates for a new entry (within the write's transaction). */

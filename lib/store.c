@@ -21,12 +21,21 @@ static int install_db(recip_ctx *ctx, db *d)
 	return RECIP_OK;
 }
 
-static int create_schema(recip_ctx *ctx, int target)
+/* Creates the schema in an empty database; *out_created is false when
+ * another process created it first (found inside the transaction). */
+static int create_schema(recip_ctx *ctx, int target, bool *out_created)
 {
+	*out_created = false;
 	int rc = recip_begin(ctx);
 	if (rc)
 		return rc;
-	if (db_backend_of(ctx) == DB_SQLITE) {
+	int64_t tables = 0;
+	rc = ctx->db->ops->table_count(ctx, &tables);
+	if (!rc && tables > 0) {
+		recip_rollback(ctx);
+		return RECIP_OK;
+	}
+	if (!rc && db_backend_of(ctx) == DB_SQLITE) {
 		char sql[64];
 		snprintf(sql, sizeof(sql), "PRAGMA application_id = %d", RECIP_APPLICATION_ID);
 		rc = db_exec(ctx, sql);
@@ -41,7 +50,9 @@ static int create_schema(recip_ctx *ctx, int target)
 		recip_rollback(ctx);
 		return rc;
 	}
-	return recip_commit(ctx);
+	rc = recip_commit(ctx);
+	*out_created = rc == RECIP_OK;
+	return rc;
 }
 
 /* Picks a backup name that does not exist yet: DB.vN.bak, DB.vN.1.bak … */
@@ -74,8 +85,19 @@ static int upgrade_schema(recip_ctx *ctx, int from, int target)
 		}
 	}
 	int rc = recip_begin(ctx);
+	/* Another process may have upgraded it meanwhile (several servers
+	 * restarted on a new recip): hold the version's row and read it again
+	 * inside the transaction, so that one of them upgrades and the others
+	 * find it done. */
+	int version = from;
 	if (!rc)
-		rc = schema_upgrade(ctx, from, target);
+		rc = db_lock(ctx, "SELECT key FROM meta WHERE key = 'schema_version'", "");
+	if (!rc)
+		rc = schema_read_version(ctx, &version);
+	if (!rc && version < from)
+		version = from;
+	if (!rc)
+		rc = schema_upgrade(ctx, version, target);
 	if (rc) {
 		recip_rollback(ctx);
 		free(backup);
@@ -85,12 +107,16 @@ static int upgrade_schema(recip_ctx *ctx, int from, int target)
 	if (!rc) {
 		int now;
 		schema_read_version(ctx, &now);
-		if (backup)
+		if (now == version)
+			ctx->notice[0] = '\0'; /* someone else upgraded it: nothing to tell */
+		else if (backup)
 			snprintf(ctx->notice, sizeof(ctx->notice),
 			         "upgraded database '%s' from schema %d to %d (the old one is kept as '%s')",
 			         ctx->db->address, from, now, backup);
 		else
-			snprintf(ctx->notice, sizeof(ctx->notice), "upgraded database '%s' from schema %d to %d",
+			snprintf(ctx->notice, sizeof(ctx->notice),
+			         "upgraded database '%s' from schema %d to %d (no copy is kept here: back up a "
+			         "PostgreSQL database with pg_dump before upgrading recip)",
 			         ctx->db->address, from, now);
 	}
 	free(backup);
@@ -116,17 +142,25 @@ int store_open(recip_ctx *ctx, const char *address, unsigned flags, int target)
 	if (tables == 0) {
 		if (!(flags & RECIP_OPEN_CREATE)) {
 			rc = recip_fail(ctx, RECIP_ENODB, "'%s' is an empty database (create one with 'recip init')",
-			                address);
+			                ctx->db->address);
 			goto fail;
 		}
 		if (ctx->db->readonly) {
-			rc = recip_fail(ctx, RECIP_EREADONLY, "database '%s' is read-only", address);
+			rc = recip_fail(ctx, RECIP_EREADONLY, "database '%s' is read-only", ctx->db->address);
 			goto fail;
 		}
-		rc = create_schema(ctx, target);
-		if (rc)
+		bool created;
+		rc = create_schema(ctx, target, &created);
+		if (!rc && created)
+			return RECIP_OK;
+		/* Another process created it first (several servers started on a
+		 * new database): open what it made. On PostgreSQL its tables may
+		 * still have been uncommitted when this one looked, and their names
+		 * are then taken. */
+		int64_t now_tables = 0;
+		if (rc && (rc != RECIP_EEXISTS || ctx->db->ops->table_count(ctx, &now_tables) != RECIP_OK ||
+		           now_tables == 0))
 			goto fail;
-		return RECIP_OK;
 	}
 
 	bool has_meta = false;
@@ -141,7 +175,7 @@ int store_open(recip_ctx *ctx, const char *address, unsigned flags, int target)
 		has_meta = app_id == RECIP_APPLICATION_ID;
 	}
 	if (!has_meta) {
-		rc = recip_fail(ctx, RECIP_ENOTDB, "'%s' is a database but not a recip database", address);
+		rc = recip_fail(ctx, RECIP_ENOTDB, "'%s' is a database but not a recip database", ctx->db->address);
 		goto fail;
 	}
 	int version;
@@ -153,7 +187,7 @@ int store_open(recip_ctx *ctx, const char *address, unsigned flags, int target)
 		rc = recip_fail(ctx, RECIP_EVERSION,
 		                "database '%s' has schema version %d, newer than this recip (%s) knows (%d); "
 		                "use a newer recip",
-		                address, version, RECIP_VERSION, current);
+		                ctx->db->address, version, RECIP_VERSION, current);
 		goto fail;
 	}
 	if (target > 0 && version >= target)
@@ -163,7 +197,7 @@ int store_open(recip_ctx *ctx, const char *address, unsigned flags, int target)
 			rc = recip_fail(ctx, RECIP_EVERSION,
 			                "database '%s' has schema version %d and needs an upgrade to %d, "
 			                "which needs write access",
-			                address, version, current);
+			                ctx->db->address, version, current);
 			goto fail;
 		}
 		rc = upgrade_schema(ctx, version, target);

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""Checks that every db_query/db_run/db_int/db_double call binds as many
+"""Checks that every db_query/db_query_locked/db_lock/db_run/db_int/db_double call binds as many
 parameters as its SQL has placeholders ('?'), since C cannot check varargs.
 Run by the test suite (tests/cli/t0000-sources.sh)."""
 import re, sys, pathlib
 
 root = pathlib.Path(__file__).resolve().parent.parent
 bad = 0
-call = re.compile(r'\bdb_(query|run|int|double)\s*\(', re.S)
+call = re.compile(r'\bdb_(query|query_locked|lock|run|int|double)\s*\(', re.S)
 for path in sorted((root / 'lib').glob('*.c')):
     text = path.read_text()
     for m in call.finditer(text):

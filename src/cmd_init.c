@@ -30,7 +30,8 @@ const cli_command cmd_init = {
 	.summary = "create the database, or upgrade an older one",
 	.description = "Creates the database at --db, $RECIP_DB or the XDG default (and the directories it "
 	               "needs). On an existing database it checks that it is a recip database and upgrades "
-	               "an older schema in place, after keeping a copy. Running it again changes nothing.",
+	               "an older schema in place, after keeping a copy (next to an SQLite file; back up a PostgreSQL database "
+	               "with pg_dump first). Running it again changes nothing.",
 	.options = NULL,
-	.examples = "recip init\nrecip init --db ~/shop.db",
+	.examples = "recip init\nrecip init --db ~/shop.db\nrecip init --db postgresql://recip@db.example.com/recip",
 };

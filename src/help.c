@@ -208,7 +208,8 @@ int cli_print_man(FILE *f)
 	      "database, made by a newer recip, read\\-only for a write, or busy\n",
 	      f);
 	fputs(".SH ENVIRONMENT\n"
-	      ".TP\n.B RECIP_DB\nthe database when \\-\\-db is not given\n"
+	      ".TP\n.B RECIP_DB\nthe database when \\-\\-db is not given: the path of an SQLite file, or a "
+	      "postgresql:// URI (see docs/postgresql.md)\n"
 	      ".TP\n.B RECIP_CONFIG\nthe configuration file when \\-\\-config is not given\n"
 	      ".TP\n.B RECIP_NOW\nthe time to take as now (e.g. 2026\\-11\\-23T09:00), to reproduce a day\n"
 	      ".TP\n.B RECIP_ACTOR\nthe name written to the audit trail (default: the login name)\n"

@@ -42,7 +42,8 @@ const cli_command *const cli_commands[] = {
 };
 
 const cli_option cli_common_options[] = {
-	{"db", 0, OPT_VALUE, "PATH", "the database (default: $RECIP_DB, else $XDG_DATA_HOME/recip/recip.db)"},
+	{"db", 0, OPT_VALUE, "PATH|URI",
+	 "the database: an SQLite file or postgresql://… (default: $RECIP_DB, else $XDG_DATA_HOME/recip/recip.db)"},
 	{"config", 0, OPT_VALUE, "FILE", "the configuration file (default: $XDG_CONFIG_HOME/recip/config.ini)"},
 	{"json", 0, OPT_FLAG, NULL, "print the result as JSON"},
 	{"no-color", 0, OPT_FLAG, NULL, "no colour, even on a terminal (as does NO_COLOR)"},
@@ -387,6 +388,7 @@ static int setup(cli *c, char **db_path_owned, char **config_owned)
 	unsigned flags = (c->cmd->flags & CMD_CREATE) ? RECIP_OPEN_CREATE : 0;
 	if (recip_open(c->ctx, db, flags) != RECIP_OK)
 		return cli_fail(c);
+	c->db_path = recip_db_address(c->ctx); /* as it may be shown: no password */
 	const char *notice = recip_upgrade_notice(c->ctx);
 	if (notice)
 		fprintf(stderr, "recip: %s\n", notice);

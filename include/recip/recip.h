@@ -280,4 +280,5 @@ RECIP_API void recip_time_to_civil(recip_time t, int *year, int *month, int *day
 #endif
 
 #include "recip/server.h"
+#include "recip/storage.h"
 #endif

@@ -11,7 +11,10 @@
 #   expect_eq   "what" ACTUAL EXPECTED
 #
 # Every test runs in a fresh temporary home with a fixed clock
-# (RECIP_NOW=2026-11-23T12:00), no colour and its own database.
+# (RECIP_NOW=2026-11-23T12:00), no colour and its own database: a file, or,
+# when RECIP_TEST_PG names a PostgreSQL test server (tests/pg/with-pg.sh), a
+# new database there, dropped at the end. RECIP_BACKEND says which
+# (sqlite|postgresql); `only_on BACKEND "why"` skips a script on the other.
 set -u
 : "${RECIP:?RECIP must name the recip binary}"
 TEST_NAME=$(basename "$0" .sh)
@@ -19,6 +22,60 @@ TEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/recip-$TEST_NAME.XXXXXX")
 trap 'rm -rf "$TEST_DIR"' EXIT
 export HOME="$TEST_DIR/home" XDG_CONFIG_HOME="$TEST_DIR/config" XDG_DATA_HOME="$TEST_DIR/data"
 export RECIP_DB="$TEST_DIR/test.db" RECIP_NOW="2026-11-23T12:00" RECIP_ACTOR=tester NO_COLOR=1 LC_ALL=C.UTF-8
+RECIP_BACKEND=sqlite
+if [ -n "${RECIP_TEST_PG:-}" ]; then
+	RECIP_BACKEND=postgresql
+	# pg_db NAME: the address of database NAME on the test server
+	pg_db() { printf '%s' "${RECIP_TEST_PG/\/postgres\?//$1?}"; }
+	# pg_new_db: creates another database of this test (dropped at the
+	# end); its address is then in PG_NEW_DB
+	PG_TEST_DBS=()
+	pg_new_db() {
+		local name="recip_${TEST_NAME//[^a-z0-9]/_}_$$_${#PG_TEST_DBS[@]}"
+		name=${name:0:63}
+		psql -qX -v ON_ERROR_STOP=1 "$RECIP_TEST_PG" -c "CREATE DATABASE $name" >/dev/null || return 1
+		PG_TEST_DBS+=("$name")
+		PG_NEW_DB=$(pg_db "$name")
+	}
+	_pg_cleanup() {
+		local name
+		for name in "${PG_TEST_DBS[@]}"; do
+			psql -qX "$RECIP_TEST_PG" -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" >/dev/null 2>&1
+		done
+		rm -rf "$TEST_DIR"
+	}
+	trap _pg_cleanup EXIT
+	pg_new_db || { echo "cannot create a test database on $RECIP_TEST_PG" >&2; exit 1; }
+	RECIP_DB=$PG_NEW_DB
+fi
+export RECIP_BACKEND
+
+# db_sql "SQL" — runs a query on the test database, whichever the backend,
+# printing rows as sqlite3 does (columns joined by '|').
+db_sql() {
+	if [ "$RECIP_BACKEND" = postgresql ]; then
+		psql -qAtX -F '|' "$RECIP_DB" -c "$1"
+	else
+		sqlite3 "$RECIP_DB" "$1"
+	fi
+}
+
+# db_dump — the whole test database as text, whichever the backend.
+db_dump() {
+	if [ "$RECIP_BACKEND" = postgresql ]; then
+		pg_dump --no-owner "$RECIP_DB"
+	else
+		sqlite3 "$RECIP_DB" .dump
+	fi
+}
+
+# Skips the whole script unless it runs on BACKEND (exit 77: "skipped").
+only_on() {
+	if [ "$RECIP_BACKEND" != "$1" ]; then
+		echo "1..0 # SKIP on $RECIP_BACKEND: $2"
+		exit 77
+	fi
+}
 unset RECIP_CONFIG
 mkdir -p "$HOME"
 FIXTURES="${RECIP_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/fixtures"
@@ -50,8 +107,14 @@ _report() { # ok|fail description [detail]
 }
 
 # The database's content, to show that a failed command changed nothing.
+# On PostgreSQL, pg_dump without the sequences' positions (a rolled-back
+# insert still uses up an id: ids may have gaps, but nothing is written) and
+# without the random key of its \restrict lines.
 db_state() {
-	if [ -f "$RECIP_DB" ]; then
+	if [ "$RECIP_BACKEND" = postgresql ] && [ "${RECIP_DB#postgres}" != "$RECIP_DB" ]; then
+		pg_dump --no-owner --no-privileges "$RECIP_DB" 2>/dev/null |
+			grep -v -e '^SELECT pg_catalog.setval' -e '^\\restrict ' -e '^\\unrestrict ' | sha256sum | cut -d' ' -f1
+	elif [ -f "$RECIP_DB" ]; then
 		sqlite3 "$RECIP_DB" .dump 2>/dev/null | sha256sum | cut -d' ' -f1
 	else
 		echo none

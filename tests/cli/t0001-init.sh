@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # t0001 — creating, opening and refusing databases.
 . "$(dirname "$0")/lib.sh"
+only_on sqlite "files, permissions and the sqlite3 tool (tests/pg/t5001 is its PostgreSQL counterpart)"
 
 expect_ok "init creates the database" recip init
 expect_out "is ready (schema"

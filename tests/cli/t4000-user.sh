@@ -20,10 +20,10 @@ expect_json '.items[1].role' owner
 expect_json '.items[2].role' viewer
 
 # the password is never stored as given, and is argon2id
-expect_eq "argon2id hash" "$(sqlite3 "$RECIP_DB" "SELECT substr(password_hash, 1, 10) FROM app_user WHERE name = 'maria'")" '$argon2id$'
-expect_eq "no plain password anywhere" "$(sqlite3 "$RECIP_DB" .dump | grep -c 'correct horse')" 0
+expect_eq "argon2id hash" "$(db_sql "SELECT substr(password_hash, 1, 10) FROM app_user WHERE name = 'maria'")" '$argon2id$'
+expect_eq "no plain password anywhere" "$(db_dump | grep -c 'correct horse')" 0
 expect_eq "the audit trail has the new user, without the hash" \
-	"$(sqlite3 "$RECIP_DB" "SELECT actor || ' ' || action || ' ' || after_json FROM audit WHERE entity = 'user' ORDER BY id LIMIT 1")" \
+	"$(db_sql "SELECT actor || ' ' || action || ' ' || after_json FROM audit WHERE entity = 'user' ORDER BY id LIMIT 1")" \
 	'tester create {"name":"maria","role":"owner"}'
 
 expect_fail "a short password" 1 sh -c 'echo "short" | "$RECIP" user add ben'
@@ -56,7 +56,7 @@ expect_ok "create a token" recip token create sam --label "nightly export" --jso
 expect_json '.user' sam
 token=$(python3 "$(dirname "$0")/jpath.py" '.token' <"$OUT")
 expect_eq "token shape" "$(echo "$token" | grep -cE '^rcp_[0-9a-f]{12}_[0-9a-f]{64}$')" 1
-expect_eq "only its hash is kept" "$(sqlite3 "$RECIP_DB" .dump | grep -c "${token##*_}")" 0
+expect_eq "only its hash is kept" "$(db_dump | grep -c "${token##*_}")" 0
 expect_ok "list tokens" recip token list
 expect_out "nightly export"
 expect_fail "a token for nobody" 1 recip token create nobody
@@ -69,5 +69,5 @@ expect_err "no live token #1"
 expect_ok "a feed token" recip user feed sam
 expect_out "/calendar.ics?token=rcf_"
 expect_ok "remove the viewer" recip user remove sam
-expect_eq "their tokens went with them" "$(sqlite3 "$RECIP_DB" "SELECT count(*) FROM api_token")" 0
+expect_eq "their tokens went with them" "$(db_sql "SELECT count(*) FROM api_token")" 0
 finish

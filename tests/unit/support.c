@@ -1,13 +1,102 @@
-/* support.c — helpers the unit tests share (see support.h). */
+/* support.c — helpers the unit tests share (see support.h). With
+ * RECIP_TEST_PG set (tests/pg/with-pg.sh sets it to a test server's
+ * "postgres" database) each test gets a new PostgreSQL database instead of
+ * a file, so that the same tests run on both backends. */
 #include "support.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef RECIP_TEST_WITH_POSTGRESQL
+#include <libpq-fe.h>
+#endif
 
 static char db_path[512];
 static int counter;
+
+bool test_on_postgresql(void)
+{
+	const char *pg = getenv("RECIP_TEST_PG");
+	return pg && *pg;
+}
+
+#ifdef RECIP_TEST_WITH_POSTGRESQL
+/* Runs one statement on the test server's "postgres" database. */
+static void pg_admin(const char *sql)
+{
+	PGconn *conn = PQconnectdb(getenv("RECIP_TEST_PG"));
+	if (PQstatus(conn) != CONNECTION_OK)
+		fail_msg("cannot reach the PostgreSQL test server: %s", PQerrorMessage(conn));
+	PGresult *res = PQexec(conn, sql);
+	bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+	char why[256];
+	snprintf(why, sizeof(why), "%s", PQresultErrorMessage(res));
+	PQclear(res);
+	PQfinish(conn);
+	if (!ok)
+		fail_msg("%s: %s", sql, why);
+}
+
+/* The address of database `name` on the test server: RECIP_TEST_PG is
+ * postgresql:///postgres?host=…, with "postgres" the database. */
+static void pg_address(char *out, size_t size, const char *name)
+{
+	const char *admin = getenv("RECIP_TEST_PG");
+	const char *at = strstr(admin, "/postgres?");
+	if (!at)
+		fail_msg("RECIP_TEST_PG should look like postgresql:///postgres?host=DIR: '%s'", admin);
+	snprintf(out, size, "%.*s/%s%s", (int)(at - admin), admin, name, at + 9);
+}
+
+static void pg_name(char *out, size_t size, const char *address)
+{
+	const char *start = strstr(address, ":///");
+	const char *end = start ? strchr(start + 4, '?') : NULL;
+	if (!start || !end)
+		fail_msg("not a test database address: '%s'", address);
+	snprintf(out, size, "%.*s", (int)(end - start - 4), start + 4);
+}
+#endif
+
+char *test_temp_db(void)
+{
+	if (!test_on_postgresql())
+		return test_temp_path(".db");
+#ifdef RECIP_TEST_WITH_POSTGRESQL
+	char name[64], sql[128];
+	snprintf(name, sizeof(name), "recip_unit_%ld_%d", (long)getpid(), counter++);
+	snprintf(sql, sizeof(sql), "CREATE DATABASE %s", name);
+	pg_admin(sql);
+	char *address = malloc(600);
+	if (!address)
+		return NULL;
+	pg_address(address, 600, name);
+	return address;
+#else
+	fail_msg("RECIP_TEST_PG is set but the tests were built without PostgreSQL");
+	return NULL;
+#endif
+}
+
+void test_drop_db(const char *address)
+{
+	if (!test_on_postgresql() || strncmp(address, "postgresql:", 11)) {
+		char side[600];
+		unlink(address);
+		snprintf(side, sizeof(side), "%s-wal", address);
+		unlink(side);
+		snprintf(side, sizeof(side), "%s-shm", address);
+		unlink(side);
+		return;
+	}
+#ifdef RECIP_TEST_WITH_POSTGRESQL
+	char name[64], sql[128];
+	pg_name(name, sizeof(name), address);
+	snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s WITH (FORCE)", name);
+	pg_admin(sql);
+#endif
+}
 
 char *test_temp_path(const char *suffix)
 {
@@ -21,25 +110,16 @@ char *test_temp_path(const char *suffix)
 	return path;
 }
 
-static void remove_db(const char *path)
-{
-	char side[600];
-	unlink(path);
-	snprintf(side, sizeof(side), "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof(side), "%s-shm", path);
-	unlink(side);
-}
-
 recip_ctx *test_open(void)
 {
 	recip_ctx *ctx;
 	assert_int_equal(recip_ctx_new(&ctx), RECIP_OK);
-	char *path = test_temp_path(".db");
+	char *path = test_temp_db();
 	assert_non_null(path);
 	snprintf(db_path, sizeof(db_path), "%s", path);
 	free(path);
-	remove_db(db_path);
+	if (!test_on_postgresql())
+		test_drop_db(db_path);
 	recip_ctx_set_now(ctx, T(2026, 11, 23, 12, 0));
 	if (recip_open(ctx, db_path, RECIP_OPEN_CREATE) != RECIP_OK)
 		fail_msg("cannot open test database: %s", recip_errmsg(ctx));
@@ -49,7 +129,7 @@ recip_ctx *test_open(void)
 void test_close(recip_ctx *ctx)
 {
 	recip_ctx_free(ctx);
-	remove_db(db_path);
+	test_drop_db(db_path);
 }
 
 const char *test_db_path(void)

@@ -3,6 +3,7 @@
 #define RECIP_TEST_SUPPORT_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -10,13 +11,20 @@
 
 #include <recip/recip.h>
 
-/* A context on a new, empty database in a temporary directory, with "now"
- * fixed at 2026-11-23T12:00. */
+/* A context on a new, empty database in a temporary directory (or, when
+ * the suite runs on PostgreSQL, a new database on the test server), with
+ * "now" fixed at 2026-11-23T12:00. */
 recip_ctx *test_open(void);
-/* Closes it and removes the files. */
+/* Closes it and removes the files (or drops the database). */
 void test_close(recip_ctx *ctx);
-/* The database path of the last test_open. */
+/* The database address of the last test_open. */
 const char *test_db_path(void);
+/* Whether the suite runs on PostgreSQL (RECIP_TEST_PG is set). */
+bool test_on_postgresql(void);
+/* The address of a new, empty database on the backend under test (a
+ * temporary path for SQLite, not yet created); test_drop_db removes it. */
+char *test_temp_db(void);
+void test_drop_db(const char *address);
 /* A fresh temporary path (not created) with the given suffix. */
 char *test_temp_path(const char *suffix);
 
