@@ -203,9 +203,14 @@ static int show_unthanked(cli *c)
 	{
 		char day[16];
 		json_int_t age = json_integer_value(json_object_get(r, "age_days"));
-		fprintf(c->out, "thank %s for referring %s (#%lld, %s, %lld day%s ago, %s)\n", jtext(r, "referrer_name"),
+		char ago[32];
+		if (age == 0)
+			snprintf(ago, sizeof(ago), "today");
+		else
+			snprintf(ago, sizeof(ago), "%lld day%s ago", (long long)age, age == 1 ? "" : "s");
+		fprintf(c->out, "thank %s for referring %s (#%lld, %s, %s, %s)\n", jtext(r, "referrer_name"),
 		        jtext(r, "party_name"), (long long)json_integer_value(json_object_get(r, "referral")),
-		        jday(r, "at", day, sizeof(day)), (long long)age, age == 1 ? "" : "s", jtext(r, "status"));
+		        jday(r, "at", day, sizeof(day)), ago, jtext(r, "status"));
 	}
 	json_decref(doc);
 	return EXIT_OK;
