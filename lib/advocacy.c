@@ -100,6 +100,22 @@ static month_span months_of_window(recip_time from, recip_time to)
 	return s;
 }
 
+/* A report's window: *days checked (0: dflt, the setting), its first moment
+ * and the months it touches. */
+static int report_window(recip_ctx *ctx, int *days, int dflt, const char *what, recip_time as_of, recip_time *from,
+                         month_span *span)
+{
+	if (!ctx->db)
+		return recip_fail(ctx, RECIP_ENODB, "no database is open");
+	if (*days < 0)
+		return recip_fail(ctx, RECIP_EINVAL, "the %s must not be negative", what);
+	if (*days == 0)
+		*days = dflt;
+	*from = window_start(as_of, *days);
+	*span = months_of_window(*from, as_of);
+	return RECIP_OK;
+}
+
 /* {"month", "from", "to"} of the k-th month of a span, clipped to [from, to]. */
 static json_t *month_json(const month_span *s, size_t k, recip_time from, recip_time to)
 {
@@ -128,6 +144,20 @@ static json_t *ratio_or_null(int64_t part, int64_t whole)
 static int no_db(recip_ctx *ctx)
 {
 	return recip_fail(ctx, RECIP_ENODB, "no database is open");
+}
+
+/* Room for item n of a growable array of `size`-byte items holding `*cap`:
+ * the array (moved, perhaps), or NULL when out of memory (the old one stays
+ * the caller's). */
+static void *room_for(void *items, size_t *cap, size_t n, size_t size)
+{
+	if (n < *cap)
+		return items;
+	size_t ncap = *cap ? *cap * 2 : 8;
+	void *grown = realloc(items, ncap * size);
+	if (grown)
+		*cap = ncap;
+	return grown;
 }
 
 /* ---- rules of the records (hooked into entities.c) ---------------------------------- */
@@ -495,16 +525,12 @@ static int children_of(recip_ctx *ctx, int64_t party, recip_time as_of, child_ro
 	child_row *rows = NULL;
 	size_t n = 0, cap = 0;
 	while ((rc = db_step(ctx, st)) == DB_ROW) {
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 8;
-			child_row *grown = realloc(rows, ncap * sizeof(*rows));
-			if (!grown) {
-				rc = recip_oom(ctx);
-				break;
-			}
-			rows = grown;
-			cap = ncap;
+		child_row *grown = room_for(rows, &cap, n, sizeof(*rows));
+		if (!grown) {
+			rc = recip_oom(ctx);
+			break;
 		}
+		rows = grown;
 		child_row *r = &rows[n++];
 		r->referral = db_col_int(st, 0);
 		r->party = db_col_int(st, 1);
@@ -659,16 +685,12 @@ int recip_referral_tree(recip_ctx *ctx, json_t **out, int64_t party, recip_time 
 		size_t n = 0, cap = 0;
 		while (!rc && (rc = db_step(ctx, st)) == DB_ROW) {
 			rc = RECIP_OK;
-			if (n == cap) {
-				size_t ncap = cap ? cap * 2 : 16;
-				child_row *grown = realloc(roots, ncap * sizeof(*roots));
-				if (!grown) {
-					rc = recip_oom(ctx);
-					break;
-				}
-				roots = grown;
-				cap = ncap;
+			child_row *grown = room_for(roots, &cap, n, sizeof(*roots));
+			if (!grown) {
+				rc = recip_oom(ctx);
+				break;
 			}
+			roots = grown;
 			roots[n] = (child_row){0, db_col_int(st, 0), xstrdup(db_col_text(st, 1)), NULL, 0, 0};
 			if (!roots[n++].name)
 				rc = recip_oom(ctx);
@@ -900,19 +922,16 @@ static json_t *answer_json(const answer *a, recip_time as_of)
 
 int recip_nps_report(recip_ctx *ctx, json_t **out, recip_time as_of, int window_days)
 {
-	if (!ctx->db)
-		return no_db(ctx);
-	if (window_days < 0)
-		return recip_fail(ctx, RECIP_EINVAL, "the window must not be negative");
-	if (window_days == 0)
-		window_days = ctx->cfg.nps_window;
-	recip_time from = window_start(as_of, window_days);
-	month_span span = months_of_window(from, as_of);
+	recip_time from;
+	month_span span;
+	int rc = report_window(ctx, &window_days, ctx->cfg.nps_window, "window", as_of, &from, &span);
+	if (rc)
+		return rc;
 	nps_counts all = {0, 0, 0};
 	nps_counts *by_month = calloc(span.n ? span.n : 1, sizeof(*by_month));
 	json_t *detractors = json_array();
 	int64_t answers = 0;
-	int rc = by_month && detractors ? RECIP_OK : recip_oom(ctx);
+	rc = by_month && detractors ? RECIP_OK : recip_oom(ctx);
 	/* every answer of the window by party and time (nps_at index): a party's
 	 * last row is its latest answer, its last row of a month its latest then */
 	db_stmt *st = NULL;
@@ -1019,16 +1038,12 @@ int recip_nps_follow_up(recip_ctx *ctx, int64_t *out_count, int64_t party, recip
 		              "ii", party, at);
 	if (!rc) {
 		while ((rc = db_step(ctx, st)) == DB_ROW) {
-			if (n == cap) {
-				size_t ncap = cap ? cap * 2 : 4;
-				int64_t *grown = realloc(ids, ncap * sizeof(*ids));
-				if (!grown) {
-					rc = recip_oom(ctx);
-					break;
-				}
-				ids = grown;
-				cap = ncap;
+			int64_t *grown = room_for(ids, &cap, n, sizeof(*ids));
+			if (!grown) {
+				rc = recip_oom(ctx);
+				break;
 			}
+			ids = grown;
 			ids[n++] = db_col_int(st, 0);
 		}
 		db_done(st);
@@ -1164,16 +1179,12 @@ int recip_advocates_report(recip_ctx *ctx, json_t **out, recip_time as_of, recip
 		          (a.rating_sum - REVIEW_BASE * a.reviews) + POINTS_PROMOTER * a.promoters;
 		if (a.score <= 0)
 			continue;
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 32;
-			advocate *grown = realloc(rows, ncap * sizeof(*rows));
-			if (!grown) {
-				rc = recip_oom(ctx);
-				break;
-			}
-			rows = grown;
-			cap = ncap;
+		advocate *grown = room_for(rows, &cap, n, sizeof(*rows));
+		if (!grown) {
+			rc = recip_oom(ctx);
+			break;
 		}
+		rows = grown;
 		a.name = xstrdup(db_col_text(st, 1));
 		rows[n++] = a;
 		if (!a.name) {
@@ -1213,23 +1224,21 @@ int recip_advocates_report(recip_ctx *ctx, json_t **out, recip_time as_of, recip
 
 /* ---- growth and the K-factor ------------------------------------------------------------ */
 
-/* Customers are the parties with the role customer or client (found by the
- * party_value_lookup index); a referred party whose referral converted is
- * one too. */
 typedef struct growth_month {
 	int64_t from_referral, other, referrals, converted;
 } growth_month;
 
+/* Customers are the parties with the role customer or client (found by the
+ * party_value_lookup index); a referred party whose referral converted is
+ * one too. */
+
 int recip_growth_report(recip_ctx *ctx, json_t **out, recip_time as_of, int period_days)
 {
-	if (!ctx->db)
-		return no_db(ctx);
-	if (period_days < 0)
-		return recip_fail(ctx, RECIP_EINVAL, "the period must not be negative");
-	if (period_days == 0)
-		period_days = ctx->cfg.growth_period;
-	recip_time from = window_start(as_of, period_days);
-	month_span span = months_of_window(from, as_of);
+	recip_time from;
+	month_span span;
+	int rc = report_window(ctx, &period_days, ctx->cfg.growth_period, "period", as_of, &from, &span);
+	if (rc)
+		return rc;
 	growth_month *months = calloc(span.n ? span.n : 1, sizeof(*months));
 	if (!months)
 		return recip_oom(ctx);
@@ -1237,7 +1246,7 @@ int recip_growth_report(recip_ctx *ctx, json_t **out, recip_time as_of, int peri
 	/* 1: active customers — activity in the period: a visit, an exchange
 	 * either way, or a referral made (per-party index probes) */
 	int64_t active = 0;
-	int rc = db_int(ctx, &active, 0,
+	rc = db_int(ctx, &active, 0,
 	                "SELECT count(*) FROM party p WHERE p.archived = 0 AND p.id IN (SELECT party_id FROM party_value WHERE field = 'role' AND value_key IN ('customer', 'client')) AND ("
 	                "EXISTS (SELECT 1 FROM visit v WHERE v.party_id = p.id AND v.at >= ? AND v.at <= ?) "
 	                "OR EXISTS (SELECT 1 FROM exchange e WHERE e.party_id = p.id AND e.at >= ? AND e.at <= ?) "

@@ -1,5 +1,6 @@
 /* cmd_advocates.c — `recip advocates` (who speaks for us) and `recip growth` (referrals and the K-factor). */
 #include "cli.h"
+#include "report_print.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -15,24 +16,8 @@ static const cli_option advocates_options[] = {
 	{NULL, 0, 0, NULL, NULL},
 };
 
-static int run_advocates(cli *c)
+static void print_advocates(cli *c, json_t *doc)
 {
-	recip_time since = INT64_MIN;
-	const char *s = cli_value(c, "since");
-	if (s && cli_time(c, s, false, &since))
-		return EXIT_FAIL;
-	int64_t limit = 0;
-	const char *n = cli_value(c, "limit");
-	if (n && cli_id(c, n, "limit", &limit))
-		return EXIT_FAIL;
-	json_t *doc;
-	if (recip_advocates_report(c->ctx, &doc, c->as_of, since, limit) != RECIP_OK)
-		return cli_fail(c);
-	if (c->json) {
-		int rc = cli_print_json(c, doc);
-		json_decref(doc);
-		return rc;
-	}
 	json_t *items = json_object_get(doc, "items");
 	if (!json_array_size(items)) {
 		fputs("no advocates yet: no referrals, reviews or promoter answers\n", c->out);
@@ -85,8 +70,22 @@ static int run_advocates(cli *c)
 		}
 		fprintf(c->out, "  (mark one with recip nps followed-up PARTY)\n");
 	}
-	json_decref(doc);
-	return EXIT_OK;
+}
+
+static int run_advocates(cli *c)
+{
+	recip_time since = INT64_MIN;
+	const char *s = cli_value(c, "since");
+	if (s && cli_time(c, s, false, &since))
+		return EXIT_FAIL;
+	int64_t limit = 0;
+	const char *n = cli_value(c, "limit");
+	if (n && cli_id(c, n, "limit", &limit))
+		return EXIT_FAIL;
+	json_t *doc;
+	if (recip_advocates_report(c->ctx, &doc, c->as_of, since, limit) != RECIP_OK)
+		return cli_fail(c);
+	return report_print(c, doc, print_advocates);
 }
 
 const cli_command cmd_advocates = {
@@ -126,22 +125,8 @@ static const char *ratio_text(char *out, size_t size, json_t *value, bool percen
 	return out;
 }
 
-static int run_growth(cli *c)
+static void print_growth(cli *c, json_t *doc)
 {
-	int period = 0;
-	const char *p = cli_value(c, "period");
-	if (p && recip_duration_parse(c->ctx, &period, p) != RECIP_OK)
-		return cli_fail(c);
-	if (p && period == 0)
-		return cli_usage_error(c, "the period must be at least a day");
-	json_t *doc;
-	if (recip_growth_report(c->ctx, &doc, c->as_of, period) != RECIP_OK)
-		return cli_fail(c);
-	if (c->json) {
-		int rc = cli_print_json(c, doc);
-		json_decref(doc);
-		return rc;
-	}
 	json_t *ref = json_object_get(doc, "referrals"), *fresh = json_object_get(doc, "new_customers");
 	char per[16], rate[16], k[16];
 	fprintf(c->out, "%sgrowth over %lld days, %s to %s%s\n", cli_bold(c), jint(doc, "period_days"),
@@ -177,8 +162,20 @@ static int run_growth(cli *c)
 	}
 	table_print(c, &t);
 	table_release(&t);
-	json_decref(doc);
-	return EXIT_OK;
+}
+
+static int run_growth(cli *c)
+{
+	int period = 0;
+	const char *p = cli_value(c, "period");
+	if (p && recip_duration_parse(c->ctx, &period, p) != RECIP_OK)
+		return cli_fail(c);
+	if (p && period == 0)
+		return cli_usage_error(c, "the period must be at least a day");
+	json_t *doc;
+	if (recip_growth_report(c->ctx, &doc, c->as_of, period) != RECIP_OK)
+		return cli_fail(c);
+	return report_print(c, doc, print_growth);
 }
 
 const cli_command cmd_growth = {

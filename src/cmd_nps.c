@@ -1,5 +1,6 @@
 /* cmd_nps.c — `recip nps`: record an answer, mark a detractor followed up, or report the score. */
 #include "cli.h"
+#include "report_print.h"
 
 #include <math.h>
 #include <string.h>
@@ -140,12 +141,7 @@ static int report(cli *c)
 	json_t *doc;
 	if (recip_nps_report(c->ctx, &doc, c->as_of, window) != RECIP_OK)
 		return cli_fail(c);
-	if (c->json)
-		cli_print_json(c, doc);
-	else
-		print_report(c, doc);
-	json_decref(doc);
-	return EXIT_OK;
+	return report_print(c, doc, print_report);
 }
 
 static int run_nps(cli *c)

@@ -1,5 +1,6 @@
 /* cmd_referral.c — `recip referral` (record, convert, lose) and `recip referrals` (list, trees, thanks). */
 #include "cli.h"
+#include "report_print.h"
 
 #include <string.h>
 
@@ -142,17 +143,10 @@ static void print_tree(cli *c, json_t *node)
 	buf_release(&prefix);
 }
 
-static int show_trees(cli *c, int64_t party)
+static void print_trees(cli *c, json_t *doc)
 {
-	json_t *doc;
-	if (recip_referral_tree(c->ctx, &doc, party, c->as_of) != RECIP_OK)
-		return cli_fail(c);
-	if (c->json) {
-		int rc = cli_print_json(c, doc);
-		json_decref(doc);
-		return rc;
-	}
 	json_t *above = json_object_get(doc, "upline"), *trees = json_object_get(doc, "trees");
+	bool all = json_is_null(json_object_get(doc, "party"));
 	if (json_array_size(above)) {
 		fputs("referred through: ", c->out);
 		size_t i;
@@ -161,7 +155,7 @@ static int show_trees(cli *c, int64_t party)
 		fprintf(c->out, "%s → ", jtext(p, "name"));
 		fprintf(c->out, "%s\n", jtext(json_array_get(trees, 0), "name"));
 	}
-	if (!party && !json_array_size(trees))
+	if (all && !json_array_size(trees))
 		fputs("no referrals yet\n", c->out);
 	size_t i;
 	json_t *node;
@@ -171,29 +165,15 @@ static int show_trees(cli *c, int64_t party)
 			fputc('\n', c->out);
 		print_tree(c, node);
 	}
-	if (!party && json_array_size(trees))
+	if (all && json_array_size(trees))
 		fprintf(c->out, "\n%zu chain%s, %lld referred, %lld levels at most\n", json_array_size(trees),
 		        json_array_size(trees) == 1 ? "" : "s",
 		        (long long)json_integer_value(json_object_get(doc, "referred")),
 		        (long long)json_integer_value(json_object_get(doc, "levels")));
-	json_decref(doc);
-	return EXIT_OK;
 }
 
-static int show_unthanked(cli *c)
+static void print_unthanked(cli *c, json_t *doc)
 {
-	int within = 0;
-	const char *w = cli_value(c, "within");
-	if (w && recip_duration_parse(c->ctx, &within, w) != RECIP_OK)
-		return cli_fail(c);
-	json_t *doc;
-	if (recip_referral_unthanked(c->ctx, &doc, c->as_of, within) != RECIP_OK)
-		return cli_fail(c);
-	if (c->json) {
-		int rc = cli_print_json(c, doc);
-		json_decref(doc);
-		return rc;
-	}
 	json_t *items = json_object_get(doc, "items");
 	if (!json_array_size(items))
 		fputs("every referral has been thanked\n", c->out);
@@ -212,25 +192,14 @@ static int show_unthanked(cli *c)
 		        jtext(r, "party_name"), (long long)json_integer_value(json_object_get(r, "referral")),
 		        jday(r, "at", day, sizeof(day)), ago, jtext(r, "status"));
 	}
-	json_decref(doc);
-	return EXIT_OK;
 }
 
-static int show_list(cli *c, int64_t party)
+static void print_list(cli *c, json_t *doc)
 {
-	json_t *doc;
-	if (recip_referral_list(c->ctx, &doc, party, cli_value(c, "status"), c->as_of) != RECIP_OK)
-		return cli_fail(c);
-	if (c->json) {
-		int rc = cli_print_json(c, doc);
-		json_decref(doc);
-		return rc;
-	}
 	json_t *items = json_object_get(doc, "items"), *counts = json_object_get(doc, "counts");
 	if (!json_array_size(items)) {
 		fputs("no referrals\n", c->out);
-		json_decref(doc);
-		return EXIT_OK;
+		return;
 	}
 	table t;
 	table_init(&t);
@@ -265,8 +234,6 @@ static int show_list(cli *c, int64_t party)
 		fprintf(c->out, " (%.0f%% converted)", 100.0 * json_number_value(rate));
 	fprintf(c->out, "; %lld not thanked yet\n", COUNT("unthanked"));
 #undef COUNT
-	json_decref(doc);
-	return EXIT_OK;
 }
 
 static int run_referrals(cli *c)
@@ -283,11 +250,24 @@ static int run_referrals(cli *c)
 		return cli_usage_error(c, "--status filters the list, not --tree or --unthanked");
 	if (unthanked && party)
 		return cli_usage_error(c, "--unthanked lists every referrer; leave out the party");
-	if (tree)
-		return show_trees(c, party);
-	if (unthanked)
-		return show_unthanked(c);
-	return show_list(c, party);
+	json_t *doc;
+	if (tree) {
+		if (recip_referral_tree(c->ctx, &doc, party, c->as_of) != RECIP_OK)
+			return cli_fail(c);
+		return report_print(c, doc, print_trees);
+	}
+	if (unthanked) {
+		int within = 0;
+		const char *w = cli_value(c, "within");
+		if (w && recip_duration_parse(c->ctx, &within, w) != RECIP_OK)
+			return cli_fail(c);
+		if (recip_referral_unthanked(c->ctx, &doc, c->as_of, within) != RECIP_OK)
+			return cli_fail(c);
+		return report_print(c, doc, print_unthanked);
+	}
+	if (recip_referral_list(c->ctx, &doc, party, cli_value(c, "status"), c->as_of) != RECIP_OK)
+		return cli_fail(c);
+	return report_print(c, doc, print_list);
 }
 
 const cli_command cmd_referrals = {

@@ -1,5 +1,6 @@
 /* cmd_review.c — `recip review` (record one) and `recip reviews` (list, averages by platform). */
 #include "cli.h"
+#include "report_print.h"
 
 #include <string.h>
 
@@ -74,24 +75,12 @@ static const char *average_text(char *out, size_t size, json_t *value)
 	return out;
 }
 
-static int run_reviews(cli *c)
+static void print_reviews(cli *c, json_t *doc)
 {
-	int64_t party = 0;
-	if (c->argc && cli_party(c, c->argv[0], &party))
-		return EXIT_FAIL;
-	json_t *doc;
-	if (recip_review_report(c->ctx, &doc, party, cli_value(c, "platform"), c->as_of) != RECIP_OK)
-		return cli_fail(c);
-	if (c->json) {
-		int rc = cli_print_json(c, doc);
-		json_decref(doc);
-		return rc;
-	}
 	json_t *items = json_object_get(doc, "items");
 	if (!json_array_size(items)) {
 		fputs("no reviews\n", c->out);
-		json_decref(doc);
-		return EXIT_OK;
+		return;
 	}
 	table t;
 	table_init(&t);
@@ -153,8 +142,17 @@ static int run_reviews(cli *c)
 	}
 	table_print(c, &t);
 	table_release(&t);
-	json_decref(doc);
-	return EXIT_OK;
+}
+
+static int run_reviews(cli *c)
+{
+	int64_t party = 0;
+	if (c->argc && cli_party(c, c->argv[0], &party))
+		return EXIT_FAIL;
+	json_t *doc;
+	if (recip_review_report(c->ctx, &doc, party, cli_value(c, "platform"), c->as_of) != RECIP_OK)
+		return cli_fail(c);
+	return report_print(c, doc, print_reviews);
 }
 
 const cli_command cmd_reviews = {

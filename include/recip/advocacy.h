@@ -83,8 +83,8 @@ RECIP_API int recip_review_report(recip_ctx *ctx, json_t **out, int64_t party, c
 /* ---- NPS ------------------------------------------------------------------------ */
 
 /* The Net Promoter Score as of a time over each party's latest answer in
- * the window (as_of − window_days, as_of]; window_days 0: the setting
- * advocacy.nps_window. Promoters 9–10, passives 7–8, detractors 0–6; NPS =
+ * the window — the window_days calendar days ending with as_of's day;
+ * window_days 0: the setting advocacy.nps_window. Promoters 9–10, passives 7–8, detractors 0–6; NPS =
  * % promoters − % detractors (null without answers). With the counts, the
  * trend by calendar month (each party's latest answer within the month and
  * the window) and the detractors' latest answers. */
@@ -106,8 +106,8 @@ RECIP_API int recip_nps_follow_up(recip_ctx *ctx, int64_t *out_count, int64_t pa
 RECIP_API int recip_advocates_report(recip_ctx *ctx, json_t **out, recip_time as_of, recip_time since,
                                      int64_t limit);
 
-/* Growth through referrals over the period (as_of − period_days, as_of];
- * period_days 0: the setting advocacy.growth_period. Active customers,
+/* Growth through referrals over the period — the period_days calendar days
+ * ending with as_of's day; period_days 0: the setting advocacy.growth_period. Active customers,
  * referrals made per active customer, conversion rate, K-factor = converted
  * referrals / active customers, and new customers by source (referral or
  * other) month by month. docs/advocacy.md defines each term. */

@@ -1,30 +1,9 @@
 /* test_advocacy_growth.c — the K-factor and new customers by source, on a cohort whose answer is known. */
-#include "support.h"
+#include "advocacy_support.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-
-static json_int_t ji(json_t *obj, const char *key)
-{
-	json_t *v = json_object_get(obj, key);
-	if (!json_is_integer(v))
-		fail_msg("'%s' is not an integer", key);
-	return json_integer_value(v);
-}
-
-static double jn(json_t *obj, const char *key)
-{
-	json_t *v = json_object_get(obj, key);
-	if (!json_is_number(v))
-		fail_msg("'%s' is not a number", key);
-	return json_number_value(v);
-}
-
-static void party(recip_ctx *ctx, const char *name, const char *role)
-{
-	test_add(ctx, "party", "kind", "person", "name", name, "+role", role, NULL);
-}
 
 static void visit(recip_ctx *ctx, const char *who, const char *at)
 {
@@ -52,27 +31,27 @@ static int64_t refer(recip_ctx *ctx, const char *referrer, const char *referred,
  * 90 days (26 Aug – 23 Nov). */
 static void cohort(recip_ctx *ctx)
 {
-	party(ctx, "Ana", "customer");   /* a regular since June */
+	add_person(ctx, "Ana", "customer");   /* a regular since June */
 	visit(ctx, "Ana", "2026-06-01");
 	visit(ctx, "Ana", "2026-10-01");
-	party(ctx, "Ben", "customer");   /* an exchange in the period */
+	add_person(ctx, "Ben", "customer");   /* an exchange in the period */
 	exchange(ctx, "Ben", "gave", "2026-05-01");
 	exchange(ctx, "Ben", "gave", "2026-11-01");
-	party(ctx, "Cleo", "customer");  /* active only by the referral she made */
-	party(ctx, "Dan", "customer");   /* came in July, not since: not active */
+	add_person(ctx, "Cleo", "customer");  /* active only by the referral she made */
+	add_person(ctx, "Dan", "customer");   /* came in July, not since: not active */
 	visit(ctx, "Dan", "2026-07-01");
-	party(ctx, "Eve", "customer");   /* nothing at all */
-	party(ctx, "Fay", "customer");   /* new in September */
+	add_person(ctx, "Eve", "customer");   /* nothing at all */
+	add_person(ctx, "Fay", "customer");   /* new in September */
 	visit(ctx, "Fay", "2026-09-05");
-	party(ctx, "Gil", "client");     /* a client, new in October */
+	add_person(ctx, "Gil", "client");     /* a client, new in October */
 	exchange(ctx, "Gil", "received", "2026-10-03");
-	party(ctx, "Hal", "customer");   /* archived: out of every figure */
+	add_person(ctx, "Hal", "customer");   /* archived: out of every figure */
 	visit(ctx, "Hal", "2026-10-01");
 	recip_field archive = {"archived", "yes", RECIP_SET, NULL};
 	int64_t hal;
 	if (recip_party_resolve(ctx, &hal, "Hal") || recip_record_update(ctx, "party", hal, &archive, 1))
 		fail_msg("%s", recip_errmsg(ctx));
-	party(ctx, "Pat", "partner");    /* a partner firm that refers too */
+	add_person(ctx, "Pat", "partner");    /* a partner firm that refers too */
 
 	refer(ctx, "Ana", "Old One", "2026-07-01", "converted", T(2026, 7, 5, 12, 0)); /* before the period */
 	refer(ctx, "Ana", "New One", "2026-09-10", "converted", T(2026, 9, 20, 12, 0));

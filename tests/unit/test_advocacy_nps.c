@@ -1,30 +1,9 @@
 /* test_advocacy_nps.c — the Net Promoter Score, its trend by month, follow-ups, and the advocate ranking. */
-#include "support.h"
+#include "advocacy_support.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-
-static json_int_t ji(json_t *obj, const char *key)
-{
-	json_t *v = json_object_get(obj, key);
-	if (!json_is_integer(v))
-		fail_msg("'%s' is not an integer", key);
-	return json_integer_value(v);
-}
-
-static double jn(json_t *obj, const char *key)
-{
-	json_t *v = json_object_get(obj, key);
-	if (!json_is_number(v))
-		fail_msg("'%s' is not a number", key);
-	return json_number_value(v);
-}
-
-static int64_t person(recip_ctx *ctx, const char *name)
-{
-	return test_add(ctx, "party", "kind", "person", "name", name, "+role", "customer", NULL);
-}
 
 static int64_t answer(recip_ctx *ctx, int64_t party, const char *score, const char *at)
 {
@@ -43,7 +22,7 @@ static void ten_answers(recip_ctx *ctx, int64_t p[10])
 	static const char *const days[10] = {"2026-10-05", "2026-10-10", "2026-10-12", "2026-11-02", "2026-11-03",
 	                                     "2026-11-04", "2026-11-05", "2026-11-06", "2026-10-20", "2026-11-07"};
 	for (int i = 0; i < 10; i++) {
-		p[i] = person(ctx, names[i]);
+		p[i] = add_person(ctx, names[i], "customer");
 		answer(ctx, p[i], scores[i], days[i]);
 	}
 }
@@ -140,7 +119,7 @@ static void bad_answers_are_refused_and_change_nothing(void **state)
 {
 	(void)state;
 	recip_ctx *ctx = test_open();
-	int64_t ana = person(ctx, "Ana Lopez");
+	int64_t ana = add_person(ctx, "Ana Lopez", "customer");
 	char id[24];
 	snprintf(id, sizeof(id), "%lld", (long long)ana);
 	assert_int_equal(test_try_add(ctx, NULL, "nps", "party", id, "score", "11", NULL), RECIP_EINVAL);
@@ -176,8 +155,9 @@ static void advocates_rank_every_component(void **state)
 {
 	(void)state;
 	recip_ctx *ctx = test_open();
-	int64_t a = person(ctx, "Ana"), e = person(ctx, "Eve"), f = person(ctx, "Finn"), g = person(ctx, "Gus");
-	int64_t h = person(ctx, "Hal"), i = person(ctx, "Ida");
+	int64_t a = add_person(ctx, "Ana", "customer"), e = add_person(ctx, "Eve", "customer");
+	int64_t f = add_person(ctx, "Finn", "customer"), g = add_person(ctx, "Gus", "customer");
+	int64_t h = add_person(ctx, "Hal", "customer"), i = add_person(ctx, "Ida", "customer");
 	recip_referral_spec spec = {.referrer = "Ana", .referred = "Bo", .at = "2026-10-01"};
 	int64_t r1, r3;
 	assert_ok(recip_referral_add(ctx, &r1, NULL, &spec));

@@ -1,30 +1,9 @@
 /* test_advocacy_referrals.c — referrals: on-the-spot parties, conversion, refusals, chains and thanks. */
-#include "support.h"
+#include "advocacy_support.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-
-static json_int_t ji(json_t *obj, const char *key)
-{
-	json_t *v = json_object_get(obj, key);
-	if (!json_is_integer(v))
-		fail_msg("'%s' is not an integer", key);
-	return json_integer_value(v);
-}
-
-static const char *js(json_t *obj, const char *key)
-{
-	json_t *v = json_object_get(obj, key);
-	if (!json_is_string(v))
-		fail_msg("'%s' is not a string", key);
-	return json_string_value(v);
-}
-
-static int64_t person(recip_ctx *ctx, const char *name)
-{
-	return test_add(ctx, "party", "kind", "person", "name", name, "+role", "customer", NULL);
-}
 
 static int64_t refer(recip_ctx *ctx, const char *referrer, const char *referred, const char *at)
 {
@@ -33,18 +12,6 @@ static int64_t refer(recip_ctx *ctx, const char *referrer, const char *referred,
 	if (recip_referral_add(ctx, &id, NULL, &spec) != RECIP_OK)
 		fail_msg("referral %s → %s: %s", referrer, referred, recip_errmsg(ctx));
 	return id;
-}
-
-static int64_t count(recip_ctx *ctx, const char *entity)
-{
-	json_t *doc;
-	recip_list_query q = {0};
-	q.include_archived = true;
-	if (recip_record_list(ctx, &doc, entity, &q) != RECIP_OK)
-		fail_msg("list %s: %s", entity, recip_errmsg(ctx));
-	int64_t n = json_integer_value(json_object_get(doc, "total"));
-	json_decref(doc);
-	return n;
 }
 
 /* The roles of a party, as "a,b". */
@@ -65,7 +32,7 @@ static void an_unknown_referred_name_becomes_a_prospect(void **state)
 {
 	(void)state;
 	recip_ctx *ctx = test_open();
-	int64_t ana = person(ctx, "Ana Lopez");
+	int64_t ana = add_person(ctx, "Ana Lopez", "customer");
 	recip_referral_spec spec = {.referrer = "ana", .referred = "Zoe Campbell", .at = "2026-11-01", .note = "at the market"};
 	int64_t id, created;
 	assert_ok(recip_referral_add(ctx, &id, &created, &spec));
@@ -95,7 +62,7 @@ static void an_unknown_referred_name_becomes_a_prospect(void **state)
 	json_decref(doc);
 	roles(ctx, created, r, sizeof(r));
 	assert_string_equal(r, "client");
-	assert_int_equal(count(ctx, "party"), 3);
+	assert_int_equal(record_total(ctx, "party"), 3);
 
 	/* ids and emails never create a party */
 	spec = (recip_referral_spec){.referrer = "Ana Lopez", .referred = "#99"};
@@ -105,7 +72,7 @@ static void an_unknown_referred_name_becomes_a_prospect(void **state)
 	spec.referred = "Someone New";
 	spec.kind = "robot";
 	assert_int_equal(recip_referral_add(ctx, &id, &created, &spec), RECIP_EINVAL);
-	assert_int_equal(count(ctx, "party"), 3);
+	assert_int_equal(record_total(ctx, "party"), 3);
 	test_close(ctx);
 }
 
@@ -113,12 +80,12 @@ static void bad_referrals_are_refused_and_change_nothing(void **state)
 {
 	(void)state;
 	recip_ctx *ctx = test_open();
-	person(ctx, "Ana");
-	person(ctx, "Ben");
-	person(ctx, "Cleo");
+	add_person(ctx, "Ana", "customer");
+	add_person(ctx, "Ben", "customer");
+	add_person(ctx, "Cleo", "customer");
 	refer(ctx, "Ana", "Ben", "2026-10-01");
 	refer(ctx, "Ben", "Cleo", "2026-10-02");
-	int64_t parties = count(ctx, "party"), referrals = count(ctx, "referral");
+	int64_t parties = record_total(ctx, "party"), referrals = record_total(ctx, "referral");
 
 	/* an unknown referrer: nothing is created, not even the referred party */
 	recip_referral_spec spec = {.referrer = "Zed", .referred = "Dora"};
@@ -140,8 +107,8 @@ static void bad_referrals_are_refused_and_change_nothing(void **state)
 	/* a bad date, with an on-the-spot party that must not stay */
 	spec = (recip_referral_spec){.referrer = "Ana", .referred = "Dora", .at = "the other day"};
 	assert_int_equal(recip_referral_add(ctx, &id, &created, &spec), RECIP_EINVAL);
-	assert_int_equal(count(ctx, "party"), parties);
-	assert_int_equal(count(ctx, "referral"), referrals);
+	assert_int_equal(record_total(ctx, "party"), parties);
+	assert_int_equal(record_total(ctx, "referral"), referrals);
 	test_close(ctx);
 }
 
@@ -149,7 +116,7 @@ static void converting_makes_a_customer(void **state)
 {
 	(void)state;
 	recip_ctx *ctx = test_open();
-	person(ctx, "Ana");
+	add_person(ctx, "Ana", "customer");
 	int64_t id = refer(ctx, "Ana", "Zoe", "2026-11-01");
 	int64_t lost = refer(ctx, "Ana", "Yann", "2026-11-01");
 	assert_int_equal(recip_referral_resolve(ctx, id, "converted", T(2026, 10, 31, 12, 0), NULL), RECIP_EINVAL);
@@ -208,12 +175,12 @@ static void chains_show_as_trees(void **state)
 {
 	(void)state;
 	recip_ctx *ctx = test_open();
-	int64_t ana = person(ctx, "Ana");
-	int64_t ben = person(ctx, "Ben");
-	int64_t cleo = person(ctx, "Cleo");
-	int64_t dan = person(ctx, "Dan");
-	person(ctx, "Eve");
-	person(ctx, "Finn");
+	int64_t ana = add_person(ctx, "Ana", "customer");
+	int64_t ben = add_person(ctx, "Ben", "customer");
+	int64_t cleo = add_person(ctx, "Cleo", "customer");
+	int64_t dan = add_person(ctx, "Dan", "customer");
+	add_person(ctx, "Eve", "customer");
+	add_person(ctx, "Finn", "customer");
 	/* Ana → Ben → Cleo, Ana → Dan; Eve → Finn */
 	int64_t ab = refer(ctx, "Ana", "Ben", "2026-09-01");
 	refer(ctx, "Ben", "Cleo", "2026-10-01");
@@ -273,8 +240,8 @@ static void a_give_after_the_referral_thanks_the_referrer(void **state)
 {
 	(void)state;
 	recip_ctx *ctx = test_open();
-	person(ctx, "Ana");
-	person(ctx, "Ben");
+	add_person(ctx, "Ana", "customer");
+	add_person(ctx, "Ben", "customer");
 	int64_t first = refer(ctx, "Ana", "Zoe", "2026-11-10");
 	refer(ctx, "Ben", "Yann", "2026-09-01");
 	/* a give before the referral does not thank it */

@@ -1,40 +1,13 @@
 /* test_advocacy_reviews.c — reviews: answering our asks, refusals, averages by platform. */
-#include "support.h"
+#include "advocacy_support.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-static json_int_t ji(json_t *obj, const char *key)
-{
-	json_t *v = json_object_get(obj, key);
-	if (!json_is_integer(v))
-		fail_msg("'%s' is not an integer", key);
-	return json_integer_value(v);
-}
-
-static const char *js(json_t *obj, const char *key)
-{
-	json_t *v = json_object_get(obj, key);
-	if (!json_is_string(v))
-		fail_msg("'%s' is not a string", key);
-	return json_string_value(v);
-}
-
 static int64_t ask_ours(recip_ctx *ctx, const char *party, const char *what, const char *at)
 {
 	return test_add(ctx, "ask", "party", party, "direction", "ours", "what", what, "at", at, "forced", "yes", NULL);
-}
-
-static int64_t exchanges(recip_ctx *ctx)
-{
-	json_t *doc;
-	recip_list_query q = {0};
-	if (recip_record_list(ctx, &doc, "exchange", &q) != RECIP_OK)
-		fail_msg("%s", recip_errmsg(ctx));
-	int64_t n = json_integer_value(json_object_get(doc, "total"));
-	json_decref(doc);
-	return n;
 }
 
 static void a_review_we_asked_for_grants_the_ask(void **state)
@@ -81,7 +54,7 @@ static void a_review_we_asked_for_grants_the_ask(void **state)
 	assert_ok(recip_record_get(ctx, &doc, "ask", later));
 	assert_string_equal(js(doc, "status"), "open");
 	json_decref(doc);
-	assert_int_equal(exchanges(ctx), 1);
+	assert_int_equal(record_total(ctx, "exchange"), 1);
 	test_close(ctx);
 }
 
