@@ -160,6 +160,24 @@ static void *room_for(void *items, size_t *cap, size_t n, size_t size)
 	return grown;
 }
 
+/* Steps through a statement's rows, making each a document with row(st,
+ * as_of) in a new array; gives the statement back. */
+static int collect_rows(recip_ctx *ctx, db_stmt *st, json_t *(*row)(db_stmt *st, recip_time as_of), recip_time as_of,
+                        json_t **out)
+{
+	json_t *items = json_array();
+	int rc = items ? RECIP_OK : recip_oom(ctx);
+	while (!rc && (rc = db_step(ctx, st)) == DB_ROW)
+		rc = jappend(items, row(st, as_of)) ? recip_oom(ctx) : RECIP_OK;
+	db_done(st);
+	if (rc < 0) {
+		json_decref(items);
+		return rc;
+	}
+	*out = items;
+	return RECIP_OK;
+}
+
 /* ---- rules of the records (hooked into entities.c) ---------------------------------- */
 
 /* Whether our ask `ask` can be the one a review of `party` at `at` answers;
@@ -456,6 +474,16 @@ int recip_referral_list(recip_ctx *ctx, json_t **out, int64_t party, const char 
 	return *out ? RECIP_OK : recip_oom(ctx);
 }
 
+static json_t *unthanked_json(db_stmt *st, recip_time as_of)
+{
+	recip_time at = db_col_int(st, 1);
+	return json_pack("{s:I, s:o, s:I, s:I, s:s, s:I, s:s, s:s}", "referral", (json_int_t)db_col_int(st, 0), "at",
+	                 jtime(at), "age_days", (json_int_t)(day_of(as_of) - day_of(at)), "referrer",
+	                 (json_int_t)db_col_int(st, 2), "referrer_name", db_col_text(st, 3), "party",
+	                 (json_int_t)db_col_int(st, 4), "party_name", db_col_text(st, 5), "status",
+	                 status_as_of(db_col_text(st, 6), db_col_time(st, 7), as_of));
+}
+
 int recip_referral_unthanked(recip_ctx *ctx, json_t **out, recip_time as_of, int max_age_days)
 {
 	if (!ctx->db)
@@ -464,6 +492,7 @@ int recip_referral_unthanked(recip_ctx *ctx, json_t **out, recip_time as_of, int
 		return recip_fail(ctx, RECIP_EINVAL, "the age limit must not be negative");
 	recip_time since = max_age_days > 0 ? (day_of(as_of) - max_age_days) * RECIP_DAY : INT64_MIN;
 	db_stmt *st;
+	json_t *items;
 	int rc = db_query(ctx, &st,
 	                  "SELECT r.id, r.at, r.referrer_id, pr.name, r.party_id, pd.name, r.status, r.resolved_at "
 	                  "FROM referral r JOIN party pr ON pr.id = r.referrer_id JOIN party pd ON pd.id = r.party_id "
@@ -471,26 +500,10 @@ int recip_referral_unthanked(recip_ctx *ctx, json_t **out, recip_time as_of, int
 	                  "WHERE e.party_id = r.referrer_id AND e.direction = 'gave' AND e.at >= r.at AND e.at <= ?) "
 	                  "ORDER BY r.at, r.id",
 	                  "iii", as_of, since, as_of);
+	if (!rc)
+		rc = collect_rows(ctx, st, unthanked_json, as_of, &items);
 	if (rc)
 		return rc;
-	json_t *items = json_array();
-	if (!items)
-		rc = recip_oom(ctx);
-	while (!rc && (rc = db_step(ctx, st)) == DB_ROW) {
-		recip_time at = db_col_int(st, 1);
-		json_t *item = json_pack("{s:I, s:o, s:I, s:I, s:s, s:I, s:s, s:s}", "referral",
-		                         (json_int_t)db_col_int(st, 0), "at", jtime(at), "age_days",
-		                         (json_int_t)(day_of(as_of) - day_of(at)), "referrer", (json_int_t)db_col_int(st, 2),
-		                         "referrer_name", db_col_text(st, 3), "party", (json_int_t)db_col_int(st, 4),
-		                         "party_name", db_col_text(st, 5), "status",
-		                         status_as_of(db_col_text(st, 6), db_col_time(st, 7), as_of));
-		rc = jappend(items, item) ? recip_oom(ctx) : RECIP_OK;
-	}
-	db_done(st);
-	if (rc < 0) {
-		json_decref(items);
-		return rc;
-	}
 	*out = json_pack("{s:o, s:i, s:o}", "as_of", jtime(as_of), "max_age_days", max_age_days, "items", items);
 	return *out ? RECIP_OK : recip_oom(ctx);
 }
@@ -778,6 +791,17 @@ static json_t *platform_json(const char *platform, db_stmt *st, int col, int64_t
 	                 n ? jreal((double)total / (double)n) : json_null(), "stars", dist);
 }
 
+static json_t *review_json(db_stmt *st, recip_time as_of)
+{
+	(void)as_of;
+	return json_pack("{s:I, s:o, s:I, s:s, s:s, s:I, s:o, s:o, s:o}", "id", (json_int_t)db_col_int(st, 0), "at",
+	                 jtime(db_col_int(st, 1)), "party", (json_int_t)db_col_int(st, 2), "name", db_col_text(st, 3),
+	                 "platform", db_col_text(st, 4), "rating", (json_int_t)db_col_int(st, 5), "url",
+	                 jstr_or_null(db_col_text(st, 6)), "ask",
+	                 db_col_null(st, 7) ? json_null() : json_integer(db_col_int(st, 7)), "note",
+	                 jstr_or_null(db_col_text(st, 8)));
+}
+
 int recip_review_report(recip_ctx *ctx, json_t **out, int64_t party, const char *platform, recip_time as_of)
 {
 	if (!ctx->db)
@@ -797,9 +821,9 @@ int recip_review_report(recip_ctx *ctx, json_t **out, int64_t party, const char 
 		free(folded);
 		return rc;
 	}
-	json_t *platforms = json_array(), *items = json_array();
+	json_t *platforms = json_array(), *items = NULL;
 	int64_t count = 0, sum = 0, stars[5] = {0};
-	if (!platforms || !items)
+	if (!platforms)
 		rc = recip_oom(ctx);
 	/* 1: count, sum and distribution of ratings by platform */
 	buf sql = BUF_INIT;
@@ -832,23 +856,8 @@ int recip_review_report(recip_ctx *ctx, json_t **out, int64_t party, const char 
 	if (!rc)
 		rc = review_prepare(ctx, &st, &sql, &f);
 	buf_release(&sql);
-	if (!rc) {
-		while ((rc = db_step(ctx, st)) == DB_ROW) {
-			json_t *item = json_pack("{s:I, s:o, s:I, s:s, s:s, s:I, s:o, s:o, s:o}", "id",
-			                         (json_int_t)db_col_int(st, 0), "at", jtime(db_col_int(st, 1)), "party",
-			                         (json_int_t)db_col_int(st, 2), "name", db_col_text(st, 3), "platform",
-			                         db_col_text(st, 4), "rating", (json_int_t)db_col_int(st, 5), "url",
-			                         jstr_or_null(db_col_text(st, 6)), "ask",
-			                         db_col_null(st, 7) ? json_null() : json_integer(db_col_int(st, 7)), "note",
-			                         jstr_or_null(db_col_text(st, 8)));
-			if (jappend(items, item)) {
-				rc = recip_oom(ctx);
-				break;
-			}
-		}
-		db_done(st);
-		rc = rc < 0 ? rc : RECIP_OK;
-	}
+	if (!rc)
+		rc = collect_rows(ctx, st, review_json, as_of, &items);
 	json_t *dist = rc ? NULL : json_pack("[I, I, I, I, I]", (json_int_t)stars[0], (json_int_t)stars[1],
 	                                     (json_int_t)stars[2], (json_int_t)stars[3], (json_int_t)stars[4]);
 	if (!rc) {
@@ -1102,6 +1111,23 @@ static json_t *advocate_json(const advocate *a, int64_t rank)
 	                 "points", (json_int_t)(POINTS_PROMOTER * a->promoters));
 }
 
+static json_t *detractor_json(db_stmt *st, recip_time as_of)
+{
+	recip_time at = db_col_int(st, 4);
+	char day[32];
+	spoken_date(day, sizeof(day), at, as_of);
+	buf moment = BUF_INIT;
+	buf_printf(&moment, "follow up with %s: NPS %lld on %s", db_col_text(st, 2), (long long)db_col_int(st, 3), day);
+	json_t *item = moment.failed ? NULL
+	                             : json_pack("{s:I, s:I, s:s, s:I, s:o, s:I, s:o, s:s}", "answer",
+	                                         (json_int_t)db_col_int(st, 0), "party", (json_int_t)db_col_int(st, 1),
+	                                         "name", db_col_text(st, 2), "score", (json_int_t)db_col_int(st, 3), "at",
+	                                         jtime(at), "age_days", (json_int_t)(day_of(as_of) - day_of(at)),
+	                                         "comment", jstr_or_null(db_col_text(st, 5)), "moment", moment.data);
+	buf_release(&moment);
+	return item;
+}
+
 /* Detractors whose latest answer (since `since`, up to as_of) was never
  * followed up, oldest first, each with the moment's sentence. */
 static int unanswered_detractors(recip_ctx *ctx, recip_time as_of, recip_time since, json_t **out)
@@ -1114,35 +1140,7 @@ static int unanswered_detractors(recip_ctx *ctx, recip_time as_of, recip_time si
 	                  "AND NOT EXISTS (SELECT 1 FROM nps m WHERE m.party_id = n.party_id AND m.at <= ? "
 	                  "AND (m.at > n.at OR (m.at = n.at AND m.id > n.id))) ORDER BY n.at, n.id",
 	                  "iiii", as_of, since, as_of, as_of);
-	if (rc)
-		return rc;
-	json_t *items = json_array();
-	if (!items)
-		rc = recip_oom(ctx);
-	while (!rc && (rc = db_step(ctx, st)) == DB_ROW) {
-		recip_time at = db_col_int(st, 4);
-		char day[32];
-		spoken_date(day, sizeof(day), at, as_of);
-		buf moment = BUF_INIT;
-		buf_printf(&moment, "follow up with %s: NPS %lld on %s", db_col_text(st, 2), (long long)db_col_int(st, 3),
-		           day);
-		json_t *item = moment.failed ? NULL
-		                             : json_pack("{s:I, s:I, s:s, s:I, s:o, s:I, s:o, s:s}", "answer",
-		                                         (json_int_t)db_col_int(st, 0), "party", (json_int_t)db_col_int(st, 1),
-		                                         "name", db_col_text(st, 2), "score", (json_int_t)db_col_int(st, 3),
-		                                         "at", jtime(at), "age_days",
-		                                         (json_int_t)(day_of(as_of) - day_of(at)), "comment",
-		                                         jstr_or_null(db_col_text(st, 5)), "moment", moment.data);
-		buf_release(&moment);
-		rc = jappend(items, item) ? recip_oom(ctx) : RECIP_OK;
-	}
-	db_done(st);
-	if (rc < 0) {
-		json_decref(items);
-		return rc;
-	}
-	*out = items;
-	return RECIP_OK;
+	return rc ? rc : collect_rows(ctx, st, detractor_json, as_of, out);
 }
 
 int recip_advocates_report(recip_ctx *ctx, json_t **out, recip_time as_of, recip_time since, int64_t limit)

@@ -53,7 +53,7 @@ RECIP_API int recip_referral_resolve(recip_ctx *ctx, int64_t referral, const cha
 /* Referrals made up to as_of, newest first, each with its status as of then
  * and whether the referrer was thanked (a give from us on or after the
  * referral): {"items": [...], "counts": {lead, converted, lost, thanked,
- * unthanked}, "conversion_rate"}. party > 0: only those it made or received;
+ * unthanked, total}, "conversion_rate"}. party > 0: only those it made or received;
  * status (may be NULL): only in that status as of as_of. */
 RECIP_API int recip_referral_list(recip_ctx *ctx, json_t **out, int64_t party, const char *status,
                                   recip_time as_of);
