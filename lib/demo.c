@@ -197,7 +197,7 @@ static const regular regulars[] = {
 
 static void cafe(demo *d, int64_t *ids)
 {
-	char t[32], b[16], pid[24], rid[24];
+	char t[32], t2[32], b[16], pid[24], rid[24];
 	for (size_t i = 0; i < N_REGULARS && !d->rc; i++) {
 		const regular *r = &regulars[i];
 		char *email = NULL;
@@ -279,10 +279,18 @@ static void cafe(demo *d, int64_t *ids)
 		{0, 25, 150, "converted"}, {25, 32, 3, "converted"}, {2, 36, 46, "converted"},
 		{8, 35, 26, "converted"},  {0, 38, 101, "converted"}, {11, 33, 5, "lead"},
 	};
-	for (size_t i = 0; i < sizeof(refs) / sizeof(refs[0]) && !d->rc; i++)
+	for (size_t i = 0; i < sizeof(refs) / sizeof(refs[0]) && !d->rc; i++) {
+		/* converted at the first visit, or the same day when they came before */
+		int since = regulars[refs[i].referred].since;
+		int converted_ago = since < refs[i].ago ? since : refs[i].ago;
+		bool lead = !strcmp(refs[i].status, "lead");
 		add(d, "referral", "referrer", idtext(rid, sizeof(rid), ids[refs[i].referrer]), "party",
 		    idtext(pid, sizeof(pid), ids[refs[i].referred]), "status", refs[i].status, "at",
-		    when(t, sizeof(t), d, refs[i].ago, 12, 0), NULL);
+		    when(t, sizeof(t), d, refs[i].ago, 12, 0), "resolved_at",
+		    lead ? NULL : when(t2, sizeof(t2), d, converted_ago, 18, 0), NULL);
+	}
+	/* our ask for a review, which his review answers (the ask is granted) */
+	ask(d, ids[14], "ours", "review", 11, "open", 0, NULL);
 	/* reviews and NPS answers */
 	static const struct {
 		int who, ago, rating;
@@ -305,6 +313,10 @@ static void cafe(demo *d, int64_t *ids)
 		{3, 27, 8, NULL}, {4, 25, 9, NULL}, {5, 25, 7, "a bit loud at lunchtime"}, {6, 24, 6, "slow service on Mondays"},
 		{8, 20, 10, NULL}, {9, 19, 8, NULL}, {12, 18, 3, "my order was wrong twice"}, {14, 15, 9, NULL},
 		{16, 14, 7, NULL}, {17, 12, 10, NULL}, {19, 10, 5, "prices went up"}, {20, 8, 9, NULL}, {0, 120, 8, NULL},
+		/* an earlier round, for the trend: some changed their mind since */
+		{1, 75, 9, NULL}, {3, 70, 6, "the new cups are too small"}, {5, 66, 8, NULL}, {9, 62, 10, NULL},
+		{11, 60, 9, "Mateo loves the babyccinos"}, {13, 58, 4, "waited 20 minutes for a latte"}, {15, 55, 9, NULL},
+		{18, 50, 7, NULL}, {21, 48, 6, NULL}, {24, 45, 10, "the only place that does it properly"},
 	};
 	for (size_t i = 0; i < sizeof(answers) / sizeof(answers[0]) && !d->rc; i++) {
 		char score[4];
@@ -312,8 +324,10 @@ static void cafe(demo *d, int64_t *ids)
 		add(d, "nps", "party", idtext(pid, sizeof(pid), ids[answers[i].who]), "score", score, "at",
 		    when(t, sizeof(t), d, answers[i].ago, 19, 0), "comment", answers[i].comment, NULL);
 	}
-	/* asks for reviews: one granted after a treat, one still open */
-	ask(d, ids[14], "ours", "review", 11, "granted", 10, NULL);
+	/* one detractor followed up; the others still wait */
+	if (!d->rc)
+		d->rc = recip_nps_follow_up(d->ctx, NULL, ids[6], (d->today - 22) * RECIP_DAY + 10 * 3600);
+	/* an ask for a review still open */
 	ask(d, ids[17], "ours", "review", 8, "open", 0, "mentioned the Google page");
 	add(d, "touch", "party", idtext(pid, sizeof(pid), ids[29]), "channel", "message", "at",
 	    when(t, sizeof(t), d, 20, 15, 0), "note", "asked if everything was all right — no answer yet", NULL);
@@ -476,6 +490,44 @@ static void advisory(demo *d)
 	add(d, "exchange", "party", idtext(pid, sizeof(pid), ids[6]), "direction", "gave", "kind", "hospitality", "at",
 	    when(t, sizeof(t), d, 28, 12, 0), "note", "tickets to the game", NULL);
 	ask(d, ids[6], "ours", "favour", 25, "declined", 22, NULL);
+	/* referrals between firms: a chain across three of them (Tom at Harbor
+	 * sent Meridian's CEO, who sent Northwind's sustainability lead), not
+	 * thanked yet; and a practice Catherine sent us that came to nothing */
+	static const struct {
+		const char *referrer, *referred, *kind, *role;
+		int ago, resolved_ago;
+		const char *status, *note;
+	} referrals[] = {
+		{"Tom Reed", "James Whitfield", NULL, NULL, 30, 24, "converted", "recommended us to Meridian's CEO"},
+		{"James Whitfield", "Fatima Zahra", NULL, NULL, 12, -1, "lead", "wants help with their ESG report"},
+		{"Catherine Alder", "Pacific Dental Group", "organisation", "prospect", 85, 60, "lost",
+		 "a dental chain looking at a merger"},
+	};
+	for (size_t i = 0; i < sizeof(referrals) / sizeof(referrals[0]) && !d->rc; i++) {
+		recip_referral_spec spec = {referrals[i].referrer, referrals[i].referred, false, referrals[i].kind,
+		                            referrals[i].role, when(t, sizeof(t), d, referrals[i].ago, 13, 0),
+		                            referrals[i].note};
+		int64_t id = 0;
+		d->rc = recip_referral_add(d->ctx, &id, NULL, &spec);
+		if (!d->rc && strcmp(referrals[i].status, "lead"))
+			d->rc = recip_referral_resolve(d->ctx, id, referrals[i].status,
+			                               (d->today - referrals[i].resolved_ago) * RECIP_DAY + 17 * 3600,
+			                               !strcmp(referrals[i].status, "converted") ? "client" : NULL);
+	}
+	/* NPS answers of the clients */
+	static const struct {
+		int who, ago, score;
+		const char *comment;
+	} answers[] = {
+		{0, 20, 9, NULL}, {4, 18, 10, "the scheduling benchmark paid for itself"}, {5, 15, 7, NULL},
+		{8, 40, 10, NULL}, {1, 16, 6, "response times slipped in October"},
+	};
+	for (size_t i = 0; i < sizeof(answers) / sizeof(answers[0]) && !d->rc; i++) {
+		char score[4];
+		snprintf(score, sizeof(score), "%d", answers[i].score);
+		add(d, "nps", "party", idtext(pid, sizeof(pid), ids[answers[i].who]), "score", score, "at",
+		    when(t, sizeof(t), d, answers[i].ago, 9, 0), "comment", answers[i].comment, NULL);
+	}
 }
 
 /* ---- Keystone Builders ----------------------------------------------------------- */

@@ -5,6 +5,7 @@
  * needs. The generic machinery is in entity.c.
  */
 #include "entity.h"
+#include "advocacy.h"
 #include "db.h"
 #include "gate.h"
 #include "rollup.h"
@@ -372,7 +373,9 @@ static int referral_check(recip_ctx *ctx, record *rec, const record *old)
 	if (open && record_has(rec, "resolved_at"))
 		return recip_fail(ctx, RECIP_EINVAL, "a lead has no resolution time");
 	if (!open && !record_has(rec, "resolved_at"))
-		record_set_int(rec, "resolved_at", ctx->now);
+		record_set_int(rec, "resolved_at", ctx->now > record_int(rec, "at") ? ctx->now : record_int(rec, "at"));
+	if (!open && record_int(rec, "resolved_at") < record_int(rec, "at"))
+		return recip_fail(ctx, RECIP_EINVAL, "a referral cannot be resolved before it was made");
 	return RECIP_OK;
 }
 
@@ -395,7 +398,7 @@ static const field_desc review_fields[] = {
 
 static const entity_desc review_entity = {
 	"review", "reviews", "review", "review", review_fields, N(review_fields), "t.at DESC, t.id DESC",
-	NULL, NULL,
+	advocacy_review_check, NULL,
 };
 
 static const field_desc nps_fields[] = {
@@ -410,7 +413,7 @@ static const field_desc nps_fields[] = {
 
 static const entity_desc nps_entity = {
 	"nps", "nps", "nps", "NPS answer", nps_fields, N(nps_fields), "t.at DESC, t.id DESC",
-	NULL, NULL,
+	advocacy_nps_check, NULL,
 };
 
 static const field_desc project_fields[] = {

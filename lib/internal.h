@@ -52,6 +52,9 @@ typedef struct config {
 	int genuine_window;             /* days from a give to an ask that make it transactional */
 	double transactional_share;     /* warn above this share of such gives */
 	int transactional_min_gives;    /* … once at least this many gives were seen */
+	/* advocacy */
+	int nps_window;                 /* days of answers the NPS looks at */
+	int growth_period;              /* days the growth report looks back */
 	/* moments */
 	int moment_nth_visit;           /* every n-th visit is a moment (0: off) */
 	int moment_birthday_days;       /* birthdays and anniversaries within N days */

@@ -20,7 +20,7 @@ expect_err "is not empty"
 
 export RECIP_DB="$TEST_DIR/a.db"
 expect_ok "three businesses" recip list --json
-expect_json '.total' 67
+expect_json '.total' 68
 expect_ok "forty café regulars" recip list --tag cafe --json
 expect_json '.total' 40
 expect_ok "twelve clients in three client firms" recip list --tag advisory --role client --json
