@@ -22,6 +22,7 @@ extern const cli_command cmd_init, cmd_demo, cmd_add, cmd_edit, cmd_archive, cmd
 	cmd_forget, cmd_gave, cmd_received, cmd_touch, cmd_visit, cmd_ask, cmd_asked_by, cmd_resolve, cmd_promise,
 	cmd_kept, cmd_broke, cmd_balance, cmd_due, cmd_log, cmd_amend, cmd_delete, cmd_help, cmd_version,
 	cmd_check, cmd_config, cmd_completion;
+extern const cli_command cmd_import, cmd_export, cmd_restore, cmd_backup;
 
 const cli_command *const cli_commands[] = {
 	/* setup */
@@ -33,6 +34,8 @@ const cli_command *const cli_commands[] = {
 	&cmd_kept, &cmd_broke, &cmd_amend, &cmd_delete, &cmd_log,
 	/* reports */
 	&cmd_balance, &cmd_due,
+	/* interop */
+	&cmd_import, &cmd_export, &cmd_restore, &cmd_backup,
 	/* help */
 	&cmd_help, &cmd_version, &cmd_completion,
 	NULL,
