@@ -229,7 +229,7 @@ static int find_match(recip_ctx *ctx, party_importer *p, const party_draft *d, i
 	size_t n = 0;
 	int rc = RECIP_OK;
 	db_stmt *st;
-	bool keyed = false;
+	bool keyed = false, has_contact = false;
 	*out = 0;
 	for (size_t i = 0; i < d->n_fields && !rc; i++) {
 		const recip_field *f = &d->fields[i];
@@ -243,6 +243,7 @@ static int find_match(recip_ctx *ctx, party_importer *p, const party_draft *d, i
 				rc = add_candidates(ctx, c, &n, 16, st, 1000, by_text);
 		} else if (!strcmp(f->name, "email") || !strcmp(f->name, "phone")) {
 			bool email = f->name[0] == 'e';
+			has_contact = true;
 			char *key = email ? email_key(f->value) : phone_key(f->value);
 			if (!key)
 				return recip_oom(ctx);
@@ -267,9 +268,15 @@ static int find_match(recip_ctx *ctx, party_importer *p, const party_draft *d, i
 	free(name_key);
 	if (name && !trimmed)
 		return recip_oom(ctx);
-	if (!keyed && trimmed) {
-		rc = db_query(ctx, &st, "SELECT id FROM party WHERE name_key = ? AND id <= ?", "ti", trimmed,
-		              p->max_existing_id);
+	/* no email or phone to go by, and the external id (if any) matched
+	 * nothing: the exact name, when one party alone has it (and no other
+	 * external id) */
+	bool by_name = !keyed || (n == 0 && !has_contact);
+	if (by_name && trimmed) {
+		rc = db_query(ctx, &st,
+		              "SELECT id FROM party WHERE name_key = ? AND id <= ? AND (CAST(? AS BIGINT) = 0 OR "
+		              "external_id IS NULL)",
+		              "tii", trimmed, p->max_existing_id, (int64_t)keyed);
 		size_t before = n;
 		if (!rc)
 			rc = add_candidates(ctx, c, &n, 16, st, 1, "name");
@@ -447,6 +454,19 @@ static void plan_release(merge_plan *m)
 	json_decref(m->described);
 }
 
+int party_vcard_uid(const record *rec, char *out, size_t size);
+
+/* Whether an incoming external id is the UID recip's own vCard export
+ * gives this party: nothing to record then. */
+static bool own_card_uid(const field_desc *f, const record *old, const field_value *in)
+{
+	if (strcmp(f->name, "external_id") || record_has(old, "external_id") || strncmp(in->s, "vcard:", 6))
+		return false;
+	char uid[256];
+	party_vcard_uid(old, uid, sizeof(uid));
+	return !strcmp(uid, in->s + 6);
+}
+
 /* What merging the draft into the stored party changes. */
 static int plan_fields(recip_ctx *ctx, party_importer *p, const party_draft *d, const record *old, merge_plan *m)
 {
@@ -480,7 +500,7 @@ static int plan_fields(recip_ctx *ctx, party_importer *p, const party_draft *d, 
 			}
 			continue;
 		}
-		if (same_value(f, now, in) || !in->set)
+		if (same_value(f, now, in) || !in->set || own_card_uid(f, old, in))
 			continue;
 		const char *text = NULL;
 		for (size_t k = 0; k < d->n_fields; k++)
