@@ -241,11 +241,19 @@ int recip_export_json(recip_ctx *ctx, const recip_sink *out)
 	if (!rc && !buf_addc(&line, '\n'))
 		rc = sink_buf(ctx, out, &line);
 	int64_t rows = 0;
-	for (size_t i = 0; i < N_TABLES && !rc; i++)
-		rc = export_table(ctx, out, &tables[i], &line, &rows);
+	int exported = 0;
+	for (size_t i = 0; i < N_TABLES && !rc; i++) {
+		/* a database of an older schema lacks the later tables */
+		bool present;
+		rc = ctx->db->ops->has_table(ctx, tables[i].name, &present);
+		if (!rc && present) {
+			rc = export_table(ctx, out, &tables[i], &line, &rows);
+			exported++;
+		}
+	}
 	if (!rc)
-		rc = put_json(ctx, &line, json_pack("{s:s, s:i, s:I}", "end", EXPORT_FORMAT, "tables", (int)N_TABLES,
-		                                    "rows", (json_int_t)rows));
+		rc = put_json(ctx, &line, json_pack("{s:s, s:i, s:I}", "end", EXPORT_FORMAT, "tables", exported, "rows",
+		                                    (json_int_t)rows));
 	if (!rc && !buf_addc(&line, '\n'))
 		rc = sink_buf(ctx, out, &line);
 	buf_release(&line);
