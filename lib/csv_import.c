@@ -435,7 +435,7 @@ static void process_row(csv_import *imp)
 		imp->fatal = read_header(imp);
 		return;
 	}
-	bool empty = true;
+	bool empty = !imp->cell_problem[0];
 	for (size_t i = 0; i < imp->n_cells && empty; i++)
 		empty = !*cell(imp, i);
 	if (empty)
