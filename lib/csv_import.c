@@ -432,7 +432,9 @@ static void process_row(csv_import *imp)
 	recip_ctx *ctx = imp->ctx;
 	int64_t line = imp->record_line;
 	if (!imp->header_done) {
-		imp->fatal = read_header(imp);
+		imp->fatal = imp->cell_problem[0] ? recip_fail(ctx, RECIP_EINVAL, "line %lld of '%s': %s", (long long)line,
+		                                               imp->in->name, imp->cell_problem)
+		                                  : read_header(imp);
 		return;
 	}
 	bool empty = !imp->cell_problem[0];
@@ -631,6 +633,13 @@ static int start(csv_import *imp)
 	int rc = reader_init(&imp->rd, ctx, imp->in, IMPORT_MAX_ROW);
 	if (rc)
 		return rc;
+	if (imp->opt && imp->opt->encoding) { /* an unknown character set: before any row */
+		char *none = NULL;
+		rc = charset_to_utf8(ctx, imp->opt->encoding, "", 0, &none);
+		free(none);
+		if (rc)
+			return rc;
+	}
 	if (!strcmp(e->name, "party"))
 		return party_importer_init(ctx, &imp->parties, imp->opt && imp->opt->update);
 	if (!strcmp(e->name, "fact"))

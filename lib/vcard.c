@@ -1227,6 +1227,11 @@ int recip_import_vcard(recip_ctx *ctx, json_t **out, const recip_source *in, con
 	v.report = &report;
 	v.ignored = json_array();
 	rc = v.ignored ? reader_init(&v.rd, ctx, in, IMPORT_MAX_PROPERTY) : recip_oom(ctx);
+	if (!rc && options && options->encoding) { /* an unknown character set: before any card */
+		char *none = NULL;
+		rc = charset_to_utf8(ctx, options->encoding, "", 0, &none);
+		free(none);
+	}
 	if (!rc)
 		rc = party_importer_init(ctx, &v.parties, options && options->update);
 	if (!rc)

@@ -37,17 +37,18 @@ static double seconds_since(const struct timespec *t)
 	return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
 }
 
-/* Draws on stderr, which the caller only asks for on a terminal; first
- * after a moment, so short imports show nothing. */
+/* Draws on stderr, which the caller only asks for on a terminal; at most
+ * ten times a second. The library calls every few thousand rows, so a
+ * small import shows nothing, and the bar is cleared at the end. */
 static void draw_progress(void *arg, int64_t rows, int64_t bytes, int64_t total)
 {
 	progress *p = arg;
-	double elapsed = seconds_since(&p->start);
-	if (elapsed < 0.5 || (p->shown && seconds_since(&p->last) < 0.1))
+	if (p->shown && seconds_since(&p->last) < 0.1)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &p->last);
 	p->shown = true;
-	double rate = rows / elapsed;
+	double elapsed = seconds_since(&p->start);
+	double rate = rows / (elapsed > 0.001 ? elapsed : 0.001);
 	char bar[24] = "";
 	char eta[32] = "";
 	if (total > 0) {
