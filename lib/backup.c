@@ -12,18 +12,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static void remove_files(const char *path)
-{
-	char side[4096];
-	unlink(path);
-	snprintf(side, sizeof(side), "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof(side), "%s-shm", path);
-	unlink(side);
-	snprintf(side, sizeof(side), "%s-journal", path);
-	unlink(side);
-}
-
 /* Opens the copy with the same settings and runs the whole check on it. */
 static int verify_copy(recip_ctx *ctx, const char *path, json_t **out)
 {
@@ -56,14 +44,14 @@ int recip_backup(recip_ctx *ctx, json_t **out, const char *path, bool overwrite)
 			return recip_fail(ctx, RECIP_EEXISTS, "'%s' exists (give --force to overwrite it)", path);
 		if (!strcmp(path, ctx->db->address))
 			return recip_fail(ctx, RECIP_EINVAL, "'%s' is the database itself", path);
-		remove_files(path);
+		database_files_remove(path);
 	}
 	int rc = db_sqlite_backup(ctx, path);
 	json_t *check = NULL;
 	if (!rc)
 		rc = verify_copy(ctx, path, &check);
 	if (rc) {
-		remove_files(path);
+		database_files_remove(path);
 		return rc;
 	}
 	/* a copy the storage itself finds broken is no backup; roll-ups that
@@ -71,7 +59,7 @@ int recip_backup(recip_ctx *ctx, json_t **out, const char *path, bool overwrite)
 	const char *integrity = json_string_value(json_object_get(check, "integrity"));
 	if (!integrity || strcmp(integrity, "ok")) {
 		json_decref(check);
-		remove_files(path);
+		database_files_remove(path);
 		return recip_fail(ctx, RECIP_EDB, "the backup '%s' failed the integrity check", path);
 	}
 	int64_t bytes = stat(path, &st) == 0 ? (int64_t)st.st_size : -1;

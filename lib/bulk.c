@@ -281,15 +281,12 @@ static int cached_party(bulk *b, const char *text, const party_entry **out)
 /* The name a row gives for a party, compared as lookups compare names. */
 static int same_name(recip_ctx *ctx, const char *a, const char *b, bool *out)
 {
-	char *fa = text_fold(a), *ta = fa ? text_trim(fa) : NULL;
-	char *fb = text_fold(b), *tb = fb ? text_trim(fb) : NULL;
-	int rc = ta && tb ? RECIP_OK : recip_oom(ctx);
+	char *ka = lookup_key(a), *kb = lookup_key(b);
+	int rc = ka && kb ? RECIP_OK : recip_oom(ctx);
 	if (!rc)
-		*out = !strcmp(ta, tb);
-	free(fa);
-	free(ta);
-	free(fb);
-	free(tb);
+		*out = !strcmp(ka, kb);
+	free(ka);
+	free(kb);
 	return rc;
 }
 

@@ -325,21 +325,12 @@ static int fact_row(csv_import *imp)
 	int rc = recip_party_resolve(ctx, &id, party);
 	if (rc)
 		return rc;
-	char *norm = text_fold(key), *trimmed = norm ? text_trim(norm) : NULL;
-	free(norm);
-	if (!trimmed)
-		return recip_oom(ctx);
-	db_stmt *st;
-	rc = db_query(ctx, &st, "SELECT value FROM fact WHERE party_id = ? AND key_norm = ?", "it", id, trimmed);
-	free(trimmed);
+	char *now;
+	rc = fact_value(ctx, id, key, &now);
 	if (rc)
 		return rc;
-	bool same = false;
-	if ((rc = db_step(ctx, st)) == DB_ROW)
-		same = !strcmp(db_col_text(st, 0), value);
-	db_done(st);
-	if (rc < 0)
-		return rc;
+	bool same = now && !strcmp(now, value);
+	free(now);
 	if (same) {
 		imp->unchanged++;
 		return RECIP_OK;
@@ -678,15 +669,8 @@ int recip_import_csv(recip_ctx *ctx, json_t **out, const char *entity, const rec
 		rc = bulk_finish(imp.bulk);
 	if (!rc) {
 		int64_t added = imp.added + imp.parties.added, unchanged = imp.unchanged + imp.parties.unchanged;
-		rc = report_count(ctx, &report, "rows", imp.rows);
-		if (!rc)
-			rc = report_count(ctx, &report, "added", added);
-		if (!rc)
-			rc = report_count(ctx, &report, "merged", imp.parties.merged);
-		if (!rc)
-			rc = report_count(ctx, &report, "unchanged", unchanged);
-		if (!rc)
-			rc = report_count(ctx, &report, "duplicates", imp.duplicates);
+		rc = report_counts(ctx, &report, "rows", imp.rows, "added", added, "merged", imp.parties.merged, "unchanged",
+		                   unchanged, "duplicates", imp.duplicates, (char *)NULL);
 	}
 	if (!rc && options && options->progress)
 		options->progress(options->progress_arg, imp.rows, imp.rd.bytes, in->size);

@@ -525,16 +525,6 @@ static int check_empty(recip_ctx *ctx, const char *address)
 	return RECIP_OK;
 }
 
-static void remove_database(const char *path)
-{
-	char side[4096];
-	unlink(path);
-	snprintf(side, sizeof(side), "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof(side), "%s-shm", path);
-	unlink(side);
-}
-
 int recip_restore(recip_ctx *ctx, json_t **out, const char *address, const recip_source *in)
 {
 	*out = NULL;
@@ -590,7 +580,7 @@ int recip_restore(recip_ctx *ctx, json_t **out, const char *address, const recip
 			char saved[sizeof(ctx->errmsg)];
 			memcpy(saved, ctx->errmsg, sizeof(saved));
 			recip_close(ctx);
-			remove_database(address);
+			database_files_remove(address);
 			memcpy(ctx->errmsg, saved, sizeof(saved));
 		}
 		return rc;

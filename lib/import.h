@@ -61,6 +61,8 @@ int charset_to_utf8(recip_ctx *ctx, const char *charset, const char *in, size_t 
 /* Copies text replacing every byte sequence that is not UTF-8 with U+FFFD;
  * *replaced tells whether any was. */
 char *utf8_repair(const char *in, size_t len, bool *replaced);
+/* The form names and keys are looked up by: trimmed, case folded (malloc'ed). */
+char *lookup_key(const char *text);
 /* A short hex digest of len bytes (32 hex digits, BLAKE2b), into out[33]. */
 void content_digest(const void *data, size_t len, char out[33]);
 
@@ -87,7 +89,8 @@ void report_release(import_report *r);
 /* Counts and (up to IMPORT_MAX_LISTED) lists a bad row or a warning. */
 int report_bad(recip_ctx *ctx, import_report *r, int64_t line, const char *reason);
 int report_warning(recip_ctx *ctx, import_report *r, int64_t line, const char *reason);
-int report_count(recip_ctx *ctx, import_report *r, const char *key, int64_t n);
+/* Sets counts: pairs of a key and an int64_t, ending with NULL. */
+int report_counts(recip_ctx *ctx, import_report *r, ...);
 
 /* Ends an import: commits, or rolls back for a dry run or bad rows, and
  * hands the report over. rc is the import's own result so far. */
@@ -96,6 +99,12 @@ int import_finish(recip_ctx *ctx, import_report *r, int rc, const recip_import_o
 /* Whether an error concerns one row (it is reported and the import goes
  * on) rather than the whole import (no memory, storage failed). */
 bool import_row_error(int rc);
+
+/* Removes a database file and its companions (-wal, -shm, -journal). */
+void database_files_remove(const char *path);
+
+/* The value of a party's fact by key (*out NULL when it has none). */
+int fact_value(recip_ctx *ctx, int64_t party, const char *key, char **out);
 
 /* ---- parties (party_import.c) ----------------------------------------------------------- */
 

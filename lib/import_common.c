@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define READ_CHUNK ((size_t)64 * 1024)
 
@@ -251,6 +252,43 @@ char *utf8_repair(const char *in, size_t len, bool *replaced)
 	return buf_detach(&b);
 }
 
+char *lookup_key(const char *text)
+{
+	char *folded = text_fold(text);
+	char *key = folded ? text_trim(folded) : NULL;
+	free(folded);
+	return key;
+}
+
+void database_files_remove(const char *path)
+{
+	static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+	for (size_t i = 0; i < 4; i++) {
+		buf name = BUF_INIT;
+		buf_printf(&name, "%s%s", path, suffixes[i]);
+		if (!name.failed)
+			unlink(name.data);
+		buf_release(&name);
+	}
+}
+
+int fact_value(recip_ctx *ctx, int64_t party, const char *key, char **out)
+{
+	*out = NULL;
+	char *norm = lookup_key(key);
+	if (!norm)
+		return recip_oom(ctx);
+	db_stmt *st;
+	int rc = db_query(ctx, &st, "SELECT value FROM fact WHERE party_id = ? AND key_norm = ?", "it", party, norm);
+	free(norm);
+	if (rc)
+		return rc;
+	if ((rc = db_step(ctx, st)) == DB_ROW && !(*out = xstrdup(db_col_text(st, 0))))
+		rc = recip_oom(ctx);
+	db_done(st);
+	return rc < 0 ? rc : RECIP_OK;
+}
+
 void content_digest(const void *data, size_t len, char out[33])
 {
 	unsigned char hash[16];
@@ -310,9 +348,17 @@ int report_warning(recip_ctx *ctx, import_report *r, int64_t line, const char *r
 	return listed(ctx, r->warnings, ++r->warning_count, line, reason);
 }
 
-int report_count(recip_ctx *ctx, import_report *r, const char *key, int64_t n)
+int report_counts(recip_ctx *ctx, import_report *r, ...)
 {
-	return jset(r->doc, key, json_integer(n)) ? recip_oom(ctx) : RECIP_OK;
+	va_list ap;
+	va_start(ap, r);
+	int rc = RECIP_OK;
+	const char *key;
+	while (!rc && (key = va_arg(ap, const char *)))
+		if (jset(r->doc, key, json_integer(va_arg(ap, int64_t))))
+			rc = recip_oom(ctx);
+	va_end(ap);
+	return rc;
 }
 
 bool import_row_error(int rc)

@@ -263,9 +263,7 @@ static int find_match(recip_ctx *ctx, party_importer *p, const party_draft *d, i
 	if (rc)
 		return rc;
 	const char *name = draft_get(d, "name");
-	char *name_key = name ? text_fold(name) : NULL;
-	char *trimmed = name_key ? text_trim(name_key) : NULL;
-	free(name_key);
+	char *trimmed = name ? lookup_key(name) : NULL;
 	if (name && !trimmed)
 		return recip_oom(ctx);
 	/* no email or phone to go by, and the external id (if any) matched
@@ -311,9 +309,7 @@ static int find_match(recip_ctx *ctx, party_importer *p, const party_draft *d, i
  * not count: people's organisations are organisations. */
 static int find_org(recip_ctx *ctx, const char *name, int64_t *out)
 {
-	char *key = text_fold(name);
-	char *trimmed = key ? text_trim(key) : NULL;
-	free(key);
+	char *trimmed = lookup_key(name);
 	if (!trimmed)
 		return recip_oom(ctx);
 	int rc = db_int(ctx, out, 0,
@@ -558,21 +554,9 @@ static int plan_facts(recip_ctx *ctx, party_importer *p, const party_draft *d, i
 	int rc = RECIP_OK;
 	for (size_t i = 0; i < d->n_facts && !rc; i++) {
 		todo[i] = false;
-		char *key = text_fold(d->fact_keys[i]);
-		if (!key)
-			return recip_oom(ctx);
-		db_stmt *st;
-		rc = db_query(ctx, &st, "SELECT value FROM fact WHERE party_id = ? AND key_norm = ?", "it", party, key);
-		free(key);
-		if (rc)
+		char *now;
+		if ((rc = fact_value(ctx, party, d->fact_keys[i], &now)))
 			return rc;
-		char *now = NULL;
-		if ((rc = db_step(ctx, st)) == DB_ROW && !(now = xstrdup(db_col_text(st, 0))))
-			rc = recip_oom(ctx);
-		db_done(st);
-		if (rc < 0)
-			return rc;
-		rc = RECIP_OK;
 		if (!now) {
 			todo[i] = true;
 			rc = describe(ctx, m, "+fact %s: %s", d->fact_keys[i], d->fact_values[i]);

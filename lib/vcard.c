@@ -296,6 +296,24 @@ static char *multi_line(const char *s)
 	return text;
 }
 
+/* A text value for a one-line field: unescaped, then on one line. */
+static char *single_text(const char *value)
+{
+	char *text = unescape(value, strlen(value));
+	char *line = text ? one_line(text) : NULL;
+	free(text);
+	return line;
+}
+
+/* A text value that may span lines (notes): unescaped, line breaks kept. */
+static char *note_text(const char *value)
+{
+	char *text = unescape(value, strlen(value));
+	char *lines = text ? multi_line(text) : NULL;
+	free(text);
+	return lines;
+}
+
 /* A vCard date — 1980-03-22, 19800322, --0322, --03-22, perhaps with a
  * time after 'T' — as recip's annual date "1980-03-22" or "--03-22". */
 static bool vcard_date(const char *text, char *out, size_t size)
@@ -571,21 +589,15 @@ static bool has_value(const party_draft *d, const char *field, const char *value
 
 static int map_multi(mapping *m, const vprop *p, const char *field)
 {
-	char *text = one_line(p->value);
-	char *value = text ? unescape(text, strlen(text)) : NULL;
+	char *value = single_text(p->value);
 	char *label = label_of(m, p);
 	int rc = value && label ? RECIP_OK : recip_oom(m->v->ctx);
-	char *trimmed = value ? text_trim(value) : NULL;
-	if (!rc && !trimmed)
-		rc = recip_oom(m->v->ctx);
-	if (!rc && *trimmed && !has_value(&m->d, field, trimmed)) {
+	if (!rc && *value && !has_value(&m->d, field, value)) {
 		char fact[64];
 		snprintf(fact, sizeof(fact), "%s%s%s%s", field, *label ? " (" : "", label, *label ? ")" : "");
-		rc = keep(m, p, field, trimmed, *label ? label : NULL, fact);
+		rc = keep(m, p, field, value, *label ? label : NULL, fact);
 	}
-	free(text);
 	free(value);
-	free(trimmed);
 	free(label);
 	return rc;
 }
@@ -688,7 +700,7 @@ static int map_adr(mapping *m, const vprop *p)
 
 static int map_date(mapping *m, const vprop *p, const char *field, int have, const char *fact_key)
 {
-	char *text = one_line(p->value);
+	char *text = single_text(p->value);
 	if (!text)
 		return recip_oom(m->v->ctx);
 	char date[16];
@@ -718,8 +730,7 @@ static int map_date(mapping *m, const vprop *p, const char *field, int have, con
 /* A property kept as a fact ("nickname", "spouse", "im" …). */
 static int map_fact(mapping *m, const vprop *p, const char *key, const char *prefix)
 {
-	char *text = one_line(p->value);
-	char *value = text ? unescape(text, strlen(text)) : NULL;
+	char *value = single_text(p->value);
 	int rc = value ? RECIP_OK : recip_oom(m->v->ctx);
 	if (!rc && *value) {
 		buf b = BUF_INIT;
@@ -730,7 +741,6 @@ static int map_fact(mapping *m, const vprop *p, const char *key, const char *pre
 		rc = joined ? draft_fact(m->v->ctx, &m->d, key, joined) : recip_oom(m->v->ctx);
 		free(joined);
 	}
-	free(text);
 	free(value);
 	return rc;
 }
@@ -778,13 +788,7 @@ static int map_one(mapping *m, const vprop *p)
 	if (!strcmp(name, "FN")) {
 		if (m->have[HAVE_FN])
 			return RECIP_OK;
-		char *t = one_line(p->value);
-		char *fn = t ? unescape(t, strlen(t)) : NULL;
-		free(t);
-		if (!fn)
-			return recip_oom(ctx);
-		char *trimmed = text_trim(fn);
-		free(fn);
+		char *trimmed = single_text(p->value);
 		if (!trimmed)
 			return recip_oom(ctx);
 		if (*trimmed) {
@@ -807,9 +811,7 @@ static int map_one(mapping *m, const vprop *p)
 	if (!strcmp(name, "ADR"))
 		return map_adr(m, p);
 	if (!strcmp(name, "TITLE")) {
-		char *t = one_line(p->value);
-		char *title = t ? unescape(t, strlen(t)) : NULL;
-		free(t);
+		char *title = single_text(p->value);
 		if (!title)
 			return recip_oom(ctx);
 		if (*title && !m->have[HAVE_TITLE]) {
@@ -838,13 +840,7 @@ static int map_one(mapping *m, const vprop *p)
 		return rc;
 	}
 	if (!strcmp(name, "NOTE")) {
-		char *note = multi_line(p->value);
-		char *text = note ? unescape(note, strlen(note)) : NULL;
-		free(note);
-		if (!text)
-			return recip_oom(ctx);
-		char *clean = multi_line(text);
-		free(text);
+		char *clean = note_text(p->value);
 		if (!clean)
 			return recip_oom(ctx);
 		if (*clean) {
@@ -879,7 +875,7 @@ static int map_one(mapping *m, const vprop *p)
 		return RECIP_OK;
 	}
 	if (!strcmp(name, "UID")) {
-		char *uid = one_line(p->value);
+		char *uid = single_text(p->value);
 		if (!uid)
 			return recip_oom(ctx);
 		buf b = BUF_INIT;
@@ -926,9 +922,7 @@ static int map_one(mapping *m, const vprop *p)
 		int idx = field_index(entity_find("party"), field);
 		const field_desc *f = idx >= 0 ? &entity_find("party")->fields[idx] : NULL;
 		if (f && f->type != FT_PARTY && !(f->flags & (F_READONLY | F_HIDDEN))) {
-			char *value = one_line(p->value);
-			char *text = value ? unescape(value, strlen(value)) : NULL;
-			free(value);
+			char *text = single_text(p->value);
 			if (!text)
 				rc = recip_oom(ctx);
 			else if (!strcmp(f->name, "external_id"))
@@ -1237,13 +1231,8 @@ int recip_import_vcard(recip_ctx *ctx, json_t **out, const recip_source *in, con
 	if (!rc)
 		rc = read_cards(&v);
 	if (!rc) {
-		rc = report_count(ctx, &report, "contacts", v.contacts);
-		if (!rc)
-			rc = report_count(ctx, &report, "added", v.parties.added);
-		if (!rc)
-			rc = report_count(ctx, &report, "merged", v.parties.merged);
-		if (!rc)
-			rc = report_count(ctx, &report, "unchanged", v.parties.unchanged);
+		rc = report_counts(ctx, &report, "contacts", v.contacts, "added", v.parties.added, "merged",
+		                   v.parties.merged, "unchanged", v.parties.unchanged, (char *)NULL);
 		if (!rc && jset(report.doc, "ignored", json_incref(v.ignored)))
 			rc = recip_oom(ctx);
 	}

@@ -93,6 +93,16 @@ static inline char *database_image(recip_ctx *ctx)
 	return buf_detach(&b);
 }
 
+/* Fails unless the database still holds what `before` (an image taken
+ * earlier, which this frees) shows. */
+static inline void assert_unchanged(recip_ctx *ctx, char *before)
+{
+	char *after = database_image(ctx);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+}
+
 /* One integer from SQL (tests only: no parameters). */
 int db_int(recip_ctx *ctx, int64_t *out, int64_t dflt, const char *sql, const char *types, ...);
 

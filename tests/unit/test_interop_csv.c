@@ -32,10 +32,7 @@ static int import_fails(recip_ctx *ctx, const char *kind, const char *data, size
 	json_t *report = NULL;
 	int rc = recip_import_csv(ctx, &report, kind, memory_bytes(&m, "in.csv", data, len), opt);
 	json_decref(report);
-	char *after = database_image(ctx);
-	assert_string_equal(before, after);
-	free(before);
-	free(after);
+	assert_unchanged(ctx, before);
 	assert_int_not_equal(rc, RECIP_OK);
 	assert_null(strchr(recip_errmsg(ctx), '\n'));
 	return rc;
@@ -83,10 +80,7 @@ static void imports_parties_with_labels_facts_and_organisations(void **state)
 	assert_int_equal(report_int(r, "added"), 0);
 	assert_int_equal(report_int(r, "unchanged"), 2);
 	json_decref(r);
-	char *after = database_image(ctx);
-	assert_string_equal(before, after);
-	free(before);
-	free(after);
+	assert_unchanged(ctx, before);
 	test_close(ctx);
 }
 

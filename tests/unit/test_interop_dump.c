@@ -18,15 +18,8 @@ static char *export_of(recip_ctx *ctx)
 	return database_image(ctx);
 }
 
-static void remove_db(const char *path)
-{
-	char side[700];
-	unlink(path);
-	snprintf(side, sizeof(side), "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof(side), "%s-shm", path);
-	unlink(side);
-}
+/* import_common.c */
+void database_files_remove(const char *path);
 
 static int restore_text(recip_ctx *ctx, const char *path, const char *text, size_t len, json_t **out)
 {
@@ -72,7 +65,7 @@ static void restores_byte_for_byte(void **state)
 	assert_int_equal(restore_text(copy, path, first, strlen(first), &report), RECIP_EEXISTS);
 	assert_non_null(strstr(recip_errmsg(copy), "is not empty"));
 	recip_ctx_free(copy);
-	remove_db(path);
+	database_files_remove(path);
 	free(path);
 	free(first);
 	free(second);
@@ -188,7 +181,7 @@ static void restores_an_older_schema_and_upgrades_it(void **state)
 	assert_non_null(strstr(image, "\"schema\":1"));
 	assert_null(strstr(image, "\"table\":\"referral\""));
 	recip_ctx_free(ctx);
-	remove_db(old_path);
+	database_files_remove(old_path);
 	free(old_path);
 
 	assert_ok(recip_ctx_new(&ctx));
@@ -204,7 +197,7 @@ static void restores_an_older_schema_and_upgrades_it(void **state)
 	assert_int_equal(count_of(ctx, "SELECT count(*) FROM exchange"), 1);
 	assert_int_equal(count_of(ctx, "SELECT count(*) FROM referral"), 0);
 	recip_ctx_free(ctx);
-	remove_db(path);
+	database_files_remove(path);
 	free(path);
 	free(image);
 }
@@ -236,7 +229,7 @@ static void backs_up_a_copy_that_checks_out(void **state)
 	assert_int_equal(recip_backup(ctx, &report, test_db_path(), true), RECIP_EINVAL);
 	free(original);
 	free(copied);
-	remove_db(path);
+	database_files_remove(path);
 	free(path);
 	test_close(ctx);
 }
