@@ -12,9 +12,13 @@
  * (docs/decisions.md). Everything runs in the caller's transaction.
  *
  * The after_write hooks of entities.c are not called: they only keep the
- * roll-ups of the entry's parties in step, which bulk_finish does. A kind
- * whose check reads roll-ups (an ask of ours meets the give-first gate)
- * gets its party's roll-up brought up to date before that check.
+ * roll-ups of the entry's parties in step, which bulk_finish does.
+ *
+ * An imported ask is history: it was made already, so it is checked as an
+ * edit of it would be, and does not meet the give-first gate, which is for
+ * asks about to be made (the file's "forced" column is kept as it is).
+ * Asks must also come in before the exchanges that refer to them, so
+ * the gate could not see the gives that earned them anyway.
  */
 #include "import.h"
 #include "entity.h"
@@ -100,11 +104,6 @@ static int64_t *set_slot(id_set *s, int64_t id)
 	return &s->slots[i];
 }
 
-static bool set_has(const id_set *s, int64_t id)
-{
-	return s->cap && *set_slot((id_set *)s, id) == id;
-}
-
 static int set_add(id_set *s, int64_t id)
 {
 	if (s->n * 2 >= s->cap) {
@@ -143,7 +142,7 @@ struct bulk {
 	party_cache parties;
 	id_set dirty;
 	bool rollups;             /* the kind moves roll-ups (it has an after_write) */
-	bool gate;                /* its check reads its party's roll-up */
+	bool history;             /* checked as an edit (asks: no give-first gate) */
 	bool savepoints;          /* a failed statement aborts the transaction (PostgreSQL) */
 	int key_field, created_field, at_field;
 	int party_fields[BULK_MAX_PARTY_FIELDS];
@@ -180,7 +179,7 @@ int bulk_begin(recip_ctx *ctx, bulk **out, const entity_desc *e, const char *sou
 	b->created_field = field_index(e, "created_at");
 	b->at_field = field_index(e, "at");
 	b->rollups = e->after_write != NULL;
-	b->gate = !strcmp(e->name, "ask");
+	b->history = !strcmp(e->name, "ask");
 	b->savepoints = db_backend_of(ctx) == DB_POSTGRESQL;
 	buf_init(&b->key, IMPORT_MAX_ROW * 2);
 	b->source = xstrdup(source_name ? source_name : "-");
@@ -421,13 +420,8 @@ int bulk_add(bulk *b, const bulk_cell *cells, size_t n, const char *const *name_
 	}
 	if (!rc)
 		rc = record_apply(ctx, &rec, b->fields, nf, true);
-	if (!rc && b->gate) {
-		int64_t party = record_int(&rec, "party");
-		if (set_has(&b->dirty, party))
-			rc = rollup_party_recompute(ctx, party);
-	}
 	if (!rc && e->check)
-		rc = e->check(ctx, &rec, NULL);
+		rc = e->check(ctx, &rec, b->history ? &rec : NULL);
 	if (!rc && !rec.v[b->key_field].set)
 		rc = content_key(b, &rec);
 	if (!rc && b->created_field >= 0) {

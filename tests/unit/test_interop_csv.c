@@ -288,22 +288,28 @@ static void round_trips_through_export(void **state)
 	test_close(ctx);
 }
 
-static void asks_meet_the_gate_with_the_rows_before_them(void **state)
+static void imports_asks_as_history(void **state)
 {
 	(void)state;
 	recip_ctx *ctx = with_parties();
-	/* the gives in the same file make the ask ready: the roll-up is brought
-	 * up to date before the gate looks at it */
-	json_t *r = import_ok(ctx, "exchange",
-	                      "party,direction,kind,at\nTom,gave,introduction,2026-11-01\nTom,gave,favour,2026-11-10\n",
+	/* asks already made: no give-first gate (nothing was given to Ana), the
+	 * forced flag as the file has it; the other rules still hold */
+	json_t *r = import_ok(ctx, "ask",
+	                      "party,direction,what,at,status,resolved_at,forced\n"
+	                      "Ana,ours,review,2026-11-20,open,,\n"
+	                      "Tom,ours,referral,2026-10-01,granted,2026-10-05,yes\n",
 	                      NULL);
+	assert_int_equal(report_int(r, "added"), 2);
 	json_decref(r);
-	r = import_ok(ctx, "ask", "party,direction,what,at\nTom,ours,referral,2026-11-20\n", NULL);
-	assert_int_equal(report_int(r, "added"), 1);
-	json_decref(r);
-	const char *early = "party,direction,what,at\nAna,ours,review,2026-11-20\n";
-	import_fails(ctx, "ask", early, strlen(early), NULL);
-	assert_non_null(strstr(recip_errmsg(ctx), "not yet"));
+	assert_int_equal(count_of(ctx, "SELECT count(*) FROM ask WHERE what = 'review' AND forced = 0 AND status = 'open'"), 1);
+	assert_int_equal(count_of(ctx, "SELECT count(*) FROM ask WHERE what = 'referral' AND forced = 1"), 1);
+	const char *wrong = "party,direction,what,at,status,resolved_at\nAna,ours,favour,2026-11-20,open,2026-11-21\n";
+	import_fails(ctx, "ask", wrong, strlen(wrong), NULL);
+	assert_non_null(strstr(recip_errmsg(ctx), "an open ask has no resolution time"));
+	/* a recorded ask of ours still meets the gate */
+	int64_t id;
+	assert_int_equal(test_try_add(ctx, &id, "ask", "party", "Ana", "direction", "ours", "what", "vote", NULL),
+	                 RECIP_ENOTREADY);
 	test_close(ctx);
 }
 
@@ -397,7 +403,7 @@ int main(void)
 		cmocka_unit_test(maps_and_refuses_columns),
 		cmocka_unit_test(checks_a_party_against_its_name),
 		cmocka_unit_test(round_trips_through_export),
-		cmocka_unit_test(asks_meet_the_gate_with_the_rows_before_them),
+		cmocka_unit_test(imports_asks_as_history),
 		cmocka_unit_test(malformed_files_change_nothing),
 		cmocka_unit_test(reads_across_chunk_edges_and_reports_progress),
 	};
