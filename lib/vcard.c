@@ -470,6 +470,7 @@ typedef struct mapping {
 	vcard_import *v;
 	const card *c;
 	party_draft d;
+	char *fn;
 	char *name_from_n;
 	char *org;
 	bool organisation;
@@ -788,15 +789,17 @@ static int map_one(mapping *m, const vprop *p)
 	if (!strcmp(name, "FN")) {
 		if (m->have[HAVE_FN])
 			return RECIP_OK;
-		char *trimmed = single_text(p->value);
-		if (!trimmed)
+		char *fn = single_text(p->value);
+		if (!fn)
 			return recip_oom(ctx);
-		if (*trimmed) {
+		if (*fn) {
 			m->have[HAVE_FN] = true;
-			rc = draft_field(ctx, &m->d, "name", trimmed, NULL);
+			free(m->fn);
+			m->fn = fn;
+		} else {
+			free(fn);
 		}
-		free(trimmed);
-		return rc;
+		return RECIP_OK;
 	}
 	if (!strcmp(name, "N"))
 		return map_n(m, p);
@@ -976,8 +979,8 @@ static int card_to_party(vcard_import *v, const card *c)
 		compact_draft(&m.d);
 	}
 	/* the name: FN, else from N, else the organisation, an email, a phone */
-	if (!rc && !draft_get(&m.d, "name")) {
-		const char *name = m.name_from_n && *m.name_from_n ? m.name_from_n : NULL;
+	if (!rc) {
+		const char *name = m.fn ? m.fn : m.name_from_n && *m.name_from_n ? m.name_from_n : NULL;
 		if (!name && m.org) {
 			name = m.org;
 			m.organisation = true;
@@ -1013,16 +1016,17 @@ static int card_to_party(vcard_import *v, const card *c)
 		m.d.org = m.org;
 		m.org = NULL;
 	}
-	if (!rc) {
-		v->contacts++;
+	v->contacts++;
+	if (!rc)
 		rc = party_import(ctx, &v->parties, v->report, &m.d);
-		if (rc && import_row_error(rc)) {
-			char why[600];
-			snprintf(why, sizeof(why), "%s: %s", draft_get(&m.d, "name"), recip_errmsg(ctx));
-			rc = report_bad(ctx, v->report, c->line, why);
-		}
+	if (rc && import_row_error(rc)) { /* this contact is bad; the import goes on to the end */
+		char why[600];
+		const char *name = draft_get(&m.d, "name");
+		snprintf(why, sizeof(why), "%s: %s", name ? name : "a contact", recip_errmsg(ctx));
+		rc = report_bad(ctx, v->report, c->line, why);
 	}
 	draft_release(&m.d);
+	free(m.fn);
 	free(m.name_from_n);
 	free(m.org);
 	return rc;

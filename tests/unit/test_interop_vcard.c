@@ -309,6 +309,21 @@ static void malformed_files_change_nothing(void **state)
 	const char *escaped = "BEGIN:VCARD\nVERSION:3.0\nFN:Ana\\nLopez\\, Jr.\nTITLE:Head\\; Chef\nEND:VCARD\n";
 	assert_int_equal(import_bytes(ctx, escaped, strlen(escaped), NULL), RECIP_OK);
 	assert_int_equal(count_of(ctx, "SELECT count(*) FROM party WHERE name = 'Ana Lopez, Jr.' AND title = 'Head; Chef'"), 1);
+	/* what a field cannot hold is cut or kept as a fact, with a warning */
+	buf card = BUF_INIT;
+	buf_adds(&card, "BEGIN:VCARD\nVERSION:3.0\nFN:");
+	for (int i = 0; i < 80; i++)
+		buf_adds(&card, "Long");
+	buf_adds(&card, "\nBDAY:1700-01-01\nX-RECIP-CREDIBILITY:99\nEND:VCARD\n");
+	memory_source m;
+	json_t *r = NULL;
+	assert_ok(recip_import_vcard(ctx, &r, memory_bytes(&m, "in.vcf", card.data, card.len), NULL));
+	assert_int_equal(report_int(r, "warning_count"), 3);
+	json_decref(r);
+	buf_release(&card);
+	assert_int_equal(count_of(ctx, "SELECT length(name) FROM party WHERE name LIKE 'LongLong%'"), 200);
+	assert_int_equal(count_of(ctx, "SELECT count(*) FROM fact WHERE key = 'birthday' AND value = '1700-01-01'"), 1);
+	assert_int_equal(count_of(ctx, "SELECT count(*) FROM fact WHERE key = 'credibility' AND value = '99'"), 1);
 	test_close(ctx);
 }
 
