@@ -114,6 +114,11 @@ void db_done(db_stmt *st)
 	}
 }
 
+void db_reset(db_stmt *st)
+{
+	st->owner->ops->reset(st);
+}
+
 int db_bind_int(db_stmt *st, int idx, int64_t v) { return st->owner->ops->bind_int(st, idx, v); }
 int db_bind_double(db_stmt *st, int idx, double v) { return st->owner->ops->bind_double(st, idx, v); }
 int db_bind_null(db_stmt *st, int idx) { return st->owner->ops->bind_null(st, idx); }

@@ -89,6 +89,8 @@ int db_exec(recip_ctx *ctx, const char *sql);
  * stack, in which case a fresh one is made. */
 int db_prepare(recip_ctx *ctx, db_stmt **out, const char *sql);
 void db_done(db_stmt *st);
+/* Makes a statement ready to bind and step again (one kept for many rows). */
+void db_reset(db_stmt *st);
 
 /* Prepares and binds in one: types is one letter per parameter — 'i' int64_t,
  * 'd' double, 't' text (NULL binds NULL), 'b' bool (int), 'T' time (a

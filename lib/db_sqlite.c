@@ -204,10 +204,11 @@ int db_sqlite_backup(recip_ctx *ctx, const char *dest_path)
 		sqlite3_close_v2(dest);
 		return err;
 	}
-	/* Copy in steps; when another connection writes meanwhile SQLite
-	 * restarts the copy, so the result is always one consistent state. */
+	/* Copy in one step: it reads one snapshot, which in WAL mode never
+	 * blocks writers. (Copying in pieces restarts whenever another process
+	 * commits in between, and under steady writes may never finish.) */
 	do {
-		rc = sqlite3_backup_step(b, 256);
+		rc = sqlite3_backup_step(b, -1);
 		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
 			sqlite3_sleep(20);
 	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);

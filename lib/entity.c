@@ -731,6 +731,11 @@ static int bind_value(db_stmt *st, int idx, const field_desc *f, const field_val
 	}
 }
 
+int record_bind_field(db_stmt *st, int idx, const field_desc *f, const field_value *v)
+{
+	return bind_value(st, idx, f, v);
+}
+
 static void stamp(recip_ctx *ctx, record *rec, const char *field)
 {
 	if (field_index(rec->e, field) >= 0)

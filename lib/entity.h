@@ -112,6 +112,10 @@ void record_set_int(record *rec, const char *field, int64_t v);
 void record_set_num(record *rec, const char *field, double v);
 int record_set_str(record *rec, const char *field, const char *s);
 
+/* Binds a field's value as parameter idx of a statement (bulk inserts). */
+struct db_stmt;
+int record_bind_field(struct db_stmt *st, int idx, const field_desc *f, const field_value *v);
+
 /* The inner steps of recip_record_add/update/delete, inside a transaction. */
 int record_insert(recip_ctx *ctx, record *rec, int64_t *out_id);
 int record_store(recip_ctx *ctx, record *rec, const record *old);

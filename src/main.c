@@ -24,6 +24,7 @@ extern const cli_command cmd_init, cmd_demo, cmd_add, cmd_edit, cmd_archive, cmd
 	cmd_check, cmd_config, cmd_completion;
 extern const cli_command cmd_referral, cmd_referrals, cmd_review, cmd_reviews, cmd_nps, cmd_advocates, cmd_growth;
 extern const cli_command cmd_serve, cmd_user, cmd_token;
+extern const cli_command cmd_import, cmd_export, cmd_restore, cmd_backup;
 
 const cli_command *const cli_commands[] = {
 	/* setup */
@@ -37,6 +38,8 @@ const cli_command *const cli_commands[] = {
 	&cmd_balance, &cmd_due,
 	/* advocacy */
 	&cmd_referral, &cmd_referrals, &cmd_review, &cmd_reviews, &cmd_nps, &cmd_advocates, &cmd_growth,
+	/* interop */
+	&cmd_import, &cmd_export, &cmd_restore, &cmd_backup,
 	/* server */
 	&cmd_serve, &cmd_user, &cmd_token,
 	/* help */

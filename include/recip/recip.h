@@ -282,4 +282,5 @@ RECIP_API void recip_time_to_civil(recip_time t, int *year, int *month, int *day
 #include "recip/server.h"
 #include "recip/storage.h"
 #include "recip/advocacy.h"
+#include "recip/interop.h"
 #endif
