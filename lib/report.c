@@ -5,6 +5,7 @@
  */
 #include "entity.h"
 #include "db.h"
+#include "partners.h"
 #include "report.h"
 #include "rollup.h"
 
@@ -289,13 +290,6 @@ int recip_balance_report(recip_ctx *ctx, json_t **out, int64_t party, recip_time
 
 /* ---- keep in touch ------------------------------------------------------------------- */
 
-typedef struct due_row {
-	int64_t id;
-	recip_time last_contact;
-	int cadence;
-	int64_t due_day;
-} due_row;
-
 static int due_add(due_row **rows, size_t *n, size_t *cap, const due_row *r)
 {
 	for (size_t i = 0; i < *n; i++)
@@ -320,8 +314,6 @@ static int by_due(const void *a, const void *b)
 		return x->due_day < y->due_day ? -1 : 1;
 	return (x->id > y->id) - (x->id < y->id);
 }
-
-int due_collect(recip_ctx *ctx, recip_time as_of, int within_days, due_row **out, size_t *out_n);
 
 /* Parties due by as_of + within_days: the roll-ups' due_at index answers for
  * everyone whose last contact is not after as_of; those in touch since are
@@ -401,6 +393,36 @@ int due_collect(recip_ctx *ctx, recip_time as_of, int within_days, due_row **out
 	return RECIP_OK;
 }
 
+int due_item(recip_ctx *ctx, const due_row *row, recip_time as_of, json_t **out)
+{
+	char *name = NULL;
+	json_t *facts = NULL, *last = NULL, *signals = NULL;
+	int rc = party_name(ctx, row->id, &name);
+	if (!rc)
+		rc = report_facts(ctx, row->id, 3, &facts);
+	if (!rc)
+		rc = report_last_contact(ctx, row->id, as_of, &last);
+	if (!rc)
+		rc = report_signals(ctx, row->id, as_of, &signals);
+	if (!rc) {
+		bool never = row->last_contact == TIME_NONE;
+		int64_t overdue = never ? 0 : day_of(as_of) - row->due_day;
+		*out = json_pack("{s:I, s:s, s:i, s:o, s:b, s:I, s:o, s:o, s:o, s:o}", "party", (json_int_t)row->id, "name",
+		                 name, "cadence_days", row->cadence, "last_contact_at", jtime(row->last_contact),
+		                 "never_contacted", never, "days_overdue", (json_int_t)overdue, "due_on",
+		                 never ? json_null() : jdate(row->due_day * RECIP_DAY), "last_contact", last, "facts", facts,
+		                 "signals", signals);
+		last = facts = signals = NULL;
+		if (!*out)
+			rc = recip_oom(ctx);
+	}
+	json_decref(facts);
+	json_decref(last);
+	json_decref(signals);
+	free(name);
+	return rc;
+}
+
 int recip_due_report(recip_ctx *ctx, json_t **out, recip_time as_of, int within_days)
 {
 	if (!ctx->db)
@@ -415,35 +437,11 @@ int recip_due_report(recip_ctx *ctx, json_t **out, recip_time as_of, int within_
 	json_t *items = json_array();
 	if (!items)
 		rc = recip_oom(ctx);
-	int64_t today = day_of(as_of);
 	for (size_t i = 0; i < n && !rc; i++) {
-		char *name = NULL;
-		json_t *facts = NULL, *last = NULL, *signals = NULL;
-		rc = party_name(ctx, rows[i].id, &name);
-		if (!rc)
-			rc = report_facts(ctx, rows[i].id, 3, &facts);
-		if (!rc)
-			rc = report_last_contact(ctx, rows[i].id, as_of, &last);
-		if (!rc)
-			rc = report_signals(ctx, rows[i].id, as_of, &signals);
-		json_t *item = NULL;
-		if (!rc) {
-			bool never = rows[i].last_contact == TIME_NONE;
-			int64_t overdue = never ? 0 : today - rows[i].due_day;
-			item = json_pack("{s:I, s:s, s:i, s:o, s:b, s:I, s:o, s:o, s:o, s:o}", "party", (json_int_t)rows[i].id,
-			                 "name", name, "cadence_days", rows[i].cadence, "last_contact_at",
-			                 jtime(rows[i].last_contact), "never_contacted", never, "days_overdue",
-			                 (json_int_t)overdue, "due_on",
-			                 never ? json_null() : jdate(rows[i].due_day * RECIP_DAY), "last_contact", last,
-			                 "facts", facts, "signals", signals);
-			last = facts = signals = NULL;
-			if (!item || jappend(items, item))
-				rc = recip_oom(ctx);
-		}
-		json_decref(facts);
-		json_decref(last);
-		json_decref(signals);
-		free(name);
+		json_t *item;
+		rc = due_item(ctx, &rows[i], as_of, &item);
+		if (!rc && jappend(items, item))
+			rc = recip_oom(ctx);
 	}
 	free(rows);
 	if (rc) {
@@ -604,6 +602,8 @@ int recip_party_show(recip_ctx *ctx, json_t **out, int64_t party, recip_time as_
 		profile = standing = last = facts = asks = proms = timeline = people = signals = NULL;
 		if (!doc)
 			rc = recip_oom(ctx);
+		else
+			rc = party_engine_sections(ctx, doc, party, as_of);
 	}
 	json_decref(profile);
 	json_decref(standing);
@@ -614,8 +614,10 @@ int recip_party_show(recip_ctx *ctx, json_t **out, int64_t party, recip_time as_
 	json_decref(timeline);
 	json_decref(people);
 	json_decref(signals);
-	if (rc)
+	if (rc) {
+		json_decref(doc);
 		return rc;
+	}
 	*out = doc;
 	return RECIP_OK;
 }

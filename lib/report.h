@@ -33,6 +33,20 @@ typedef struct transactional {
 int signal_need_only(recip_ctx *ctx, int64_t party, recip_time as_of, need_only *out);
 int signal_transactional(recip_ctx *ctx, int64_t party, recip_time as_of, transactional *out);
 
+/* Parties due for contact by as_of + within_days, most overdue first
+ * (report.c): from the roll-ups' due_at index. */
+typedef struct due_row {
+	int64_t id;
+	recip_time last_contact;
+	int cadence;
+	int64_t due_day;
+} due_row;
+
+int due_collect(recip_ctx *ctx, recip_time as_of, int within_days, due_row **out, size_t *out_n);
+/* One row of the due list as a document: name, cadence, last contact,
+ * days overdue, facts and signals. */
+int due_item(recip_ctx *ctx, const due_row *row, recip_time as_of, json_t **out);
+
 /* The article before a kind of exchange or ask: "a ", "an " or "". */
 const char *article(const char *noun);
 

@@ -22,6 +22,8 @@ extern const cli_command cmd_init, cmd_demo, cmd_add, cmd_edit, cmd_archive, cmd
 	cmd_forget, cmd_gave, cmd_received, cmd_touch, cmd_visit, cmd_ask, cmd_asked_by, cmd_resolve, cmd_promise,
 	cmd_kept, cmd_broke, cmd_balance, cmd_due, cmd_log, cmd_amend, cmd_delete, cmd_help, cmd_version,
 	cmd_check, cmd_config, cmd_completion;
+extern const cli_command cmd_agenda, cmd_moments, cmd_dismiss, cmd_expected, cmd_asks, cmd_genuine, cmd_trust,
+	cmd_profile, cmd_fit, cmd_project;
 
 const cli_command *const cli_commands[] = {
 	/* setup */
@@ -32,7 +34,11 @@ const cli_command *const cli_commands[] = {
 	&cmd_gave, &cmd_received, &cmd_touch, &cmd_visit, &cmd_ask, &cmd_asked_by, &cmd_resolve, &cmd_promise,
 	&cmd_kept, &cmd_broke, &cmd_amend, &cmd_delete, &cmd_log,
 	/* reports */
+	&cmd_agenda,
 	&cmd_balance, &cmd_due,
+	&cmd_moments, &cmd_dismiss, &cmd_expected, &cmd_asks, &cmd_genuine, &cmd_trust,
+	/* partners */
+	&cmd_profile, &cmd_fit, &cmd_project,
 	/* help */
 	&cmd_help, &cmd_version, &cmd_completion,
 	NULL,

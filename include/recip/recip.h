@@ -277,4 +277,6 @@ RECIP_API void recip_time_to_civil(recip_time t, int *year, int *month, int *day
 #ifdef __cplusplus
 }
 #endif
+
+#include "recip/engine.h"
 #endif
