@@ -42,9 +42,11 @@ int recip_asks_report(recip_ctx *ctx, json_t **out, int64_t party, recip_time as
 		return rc;
 	json_t *items = json_array();
 	int64_t ours = 0, theirs = 0, today = day_of(as_of);
-	if (!items)
-		rc = recip_oom(ctx);
-	while (!rc && (rc = db_step(ctx, st)) == DB_ROW) {
+	if (!items) {
+		db_done(st);
+		return recip_oom(ctx);
+	}
+	while ((rc = db_step(ctx, st)) == DB_ROW) {
 		bool is_ours = !strcmp(db_col_text(st, 3), "ours");
 		if (is_ours)
 			ours++;
@@ -56,8 +58,10 @@ int recip_asks_report(recip_ctx *ctx, json_t **out, int64_t party, recip_time as
 		                         db_col_text(st, 3), "what", db_col_text(st, 4), "at", jtime(at), "age_days",
 		                         (json_int_t)(today - day_of(at)), "forced", db_col_int(st, 6) != 0, "note",
 		                         jstr_or_null(db_col_text(st, 7)));
-		if (jappend(items, item))
+		if (jappend(items, item)) {
 			rc = recip_oom(ctx);
+			break;
+		}
 	}
 	db_done(st);
 	if (rc < 0) {
