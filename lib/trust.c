@@ -133,8 +133,7 @@ json_t *trust_json(const trust_figures *t)
 	                  "%lld give%s (%.0f%%)",
 	                  (long long)t->need.need, (long long)t->need.outreach, t->need_window, t->need.share * 100, (long long)t->asks,
 	                  t->asks == 1 ? "" : "s", (long long)t->gives, t->gives == 1 ? "" : "s", t->ask_share * 100);
-	char *equation = text("(%g + %g + %g) / %g = %.2f", t->credibility, t->reliability, t->intimacy,
-	                      t->self_orientation, t->trust);
+	char *equation = text("(%g + %g + %g) / %g", t->credibility, t->reliability, t->intimacy, t->self_orientation);
 	json_t *doc = NULL;
 	if (credibility && reliability && intimacy && self && equation)
 		doc = json_pack("{s:o, s:s, s:{s:o, s:b, s:s}, s:{s:o, s:I, s:I, s:I, s:I, s:s}, "

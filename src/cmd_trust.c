@@ -15,8 +15,8 @@ void print_trust(cli *c, json_t *t)
 	                                       {"reliability", "reliability"},
 	                                       {"intimacy", "intimacy"},
 	                                       {"self_orientation", "self-orientation"}};
-	fprintf(c->out, "trust %s%g%s = %s\n", cli_bold(c), json_number_value(json_object_get(t, "trust")), cli_reset(c),
-	        jtext(t, "equation"));
+	fprintf(c->out, "trust %s = %s%g%s\n", jtext(t, "equation"), cli_bold(c),
+	        json_number_value(json_object_get(t, "trust")), cli_reset(c));
 	for (size_t i = 0; i < 4; i++) {
 		json_t *p = json_object_get(t, parts[i][0]);
 		fprintf(c->out, "  %-17s %4.1f  %s\n", parts[i][1], json_number_value(json_object_get(p, "score")),

@@ -8,7 +8,8 @@ void print_show_engine(cli *c, json_t *doc)
 {
 	json_t *t = json_object_get(doc, "trust");
 	if (json_is_object(t))
-		fprintf(c->out, "trust %g = %s\n", json_number_value(json_object_get(t, "trust")), jtext(t, "equation"));
+		fprintf(c->out, "trust %s = %g (credibility + reliability + intimacy) / self-orientation\n",
+		        jtext(t, "equation"), json_number_value(json_object_get(t, "trust")));
 	json_t *p = json_object_get(doc, "partner");
 	if (!json_is_object(p))
 		return;
