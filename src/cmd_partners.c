@@ -89,9 +89,9 @@ void print_partner_value(cli *c, json_t *value)
 {
 	double given = json_number_value(json_object_get(value, "given"));
 	double received = json_number_value(json_object_get(value, "received"));
-	fprintf(c->out, "value given %g (%lld exchanges) vs received %g (%lld) — %s\n", given,
-	        (long long)json_integer_value(json_object_get(value, "gave_count")), received,
-	        (long long)json_integer_value(json_object_get(value, "received_count")),
+	json_int_t gave = json_integer_value(json_object_get(value, "gave_count"));
+	fprintf(c->out, "value given %g (%lld exchange%s) vs received %g (%lld) — %s\n", given, (long long)gave,
+	        gave == 1 ? "" : "s", received, (long long)json_integer_value(json_object_get(value, "received_count")),
 	        given > received ? "we gave more" : given < received ? "they gave more" : "even");
 }
 
