@@ -29,10 +29,12 @@ static const struct {
 
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 
-static int section_json(recip_ctx *ctx, size_t s, size_t total, json_t *items, json_t **out)
+/* total: how many there are; more: that there are more than total (the
+ * moments stop being counted past the page's limit). */
+static int section_json(recip_ctx *ctx, size_t s, size_t total, bool more, json_t *items, json_t **out)
 {
-	*out = json_pack("{s:s, s:s, s:I, s:o}", "section", sections[s].section, "title", sections[s].title, "total",
-	                 (json_int_t)total, "items", items);
+	*out = json_pack("{s:s, s:s, s:I, s:b, s:o}", "section", sections[s].section, "title", sections[s].title,
+	                 "total", (json_int_t)total, "more", more, "items", items);
 	return *out ? RECIP_OK : recip_oom(ctx);
 }
 
@@ -97,20 +99,24 @@ static int moment_section_json(recip_ctx *ctx, recip_time as_of, const moment_li
 		json_decref(items);
 		return rc;
 	}
-	return section_json(ctx, s, total, items, out);
+	bool more = false;
+	for (size_t t = 0; moment_trigger_section(t); t++)
+		if (list->more[t] && !strcmp(moment_trigger_section(t), sections[s].section))
+			more = true;
+	return section_json(ctx, s, total, more, items, out);
 }
 
 static int due_section_json(recip_ctx *ctx, recip_time as_of, size_t s, size_t limit, json_t **out)
 {
 	due_row *rows;
-	size_t n;
-	int rc = due_collect(ctx, as_of, 0, &rows, &n);
+	size_t n, total;
+	int rc = due_collect(ctx, as_of, 0, limit, &rows, &n, &total);
 	if (rc)
 		return rc;
 	json_t *items = json_array();
 	if (!items)
 		rc = recip_oom(ctx);
-	for (size_t i = 0; i < n && (!limit || i < limit) && !rc; i++) {
+	for (size_t i = 0; i < n && !rc; i++) {
 		json_t *item;
 		rc = due_item(ctx, &rows[i], as_of, &item);
 		if (!rc && jappend(items, item))
@@ -121,7 +127,7 @@ static int due_section_json(recip_ctx *ctx, recip_time as_of, size_t s, size_t l
 		json_decref(items);
 		return rc;
 	}
-	return section_json(ctx, s, n, items, out);
+	return section_json(ctx, s, total, false, items, out);
 }
 
 static int expected_section_json(recip_ctx *ctx, recip_time as_of, size_t s, size_t limit, json_t **out)
@@ -141,7 +147,7 @@ static int expected_section_json(recip_ctx *ctx, recip_time as_of, size_t s, siz
 	json_decref(doc);
 	if (!items)
 		return recip_oom(ctx);
-	return section_json(ctx, s, total, items, out);
+	return section_json(ctx, s, total, false, items, out);
 }
 
 int recip_agenda_report(recip_ctx *ctx, json_t **out, recip_time as_of, int limit)
@@ -150,7 +156,7 @@ int recip_agenda_report(recip_ctx *ctx, json_t **out, recip_time as_of, int limi
 		return recip_fail(ctx, RECIP_ENODB, "no database is open");
 	size_t shown = (size_t)(limit < 0 ? ctx->cfg.agenda_limit : limit);
 	moment_list list;
-	int rc = moments_collect(ctx, as_of, false, &list);
+	int rc = moments_collect(ctx, as_of, false, shown, &list);
 	if (rc)
 		return rc;
 	json_t *array = json_array();

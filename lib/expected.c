@@ -117,7 +117,7 @@ int recip_expected_report(recip_ctx *ctx, json_t **out, recip_time day_time, rec
 	                  "JOIN party p ON p.id = w.party_id WHERE w.weekday = ? AND w.score_key >= ? AND p.archived = 0 "
 	                  "AND r.last_contact_at <= ? "
 	                  "UNION ALL SELECT r.party_id FROM party_rollup r JOIN party p ON p.id = r.party_id "
-	                  "WHERE p.archived = 0 AND r.last_contact_at > ? AND r.visit_count > 0 ORDER BY 1",
+	                  "WHERE p.archived = 0 AND r.last_contact_at > ? AND r.visit_count > 0",
 	                  "idii", (int64_t)weekday, threshold, cutoff, cutoff);
 	if (rc)
 		return rc;

@@ -41,6 +41,9 @@ typedef struct run {
 	moment_list *list;
 	int64_t *later;       /* parties with entries after as_of */
 	size_t n_later;
+	size_t cap;           /* moments wanted per trigger (0: all) */
+	int64_t page;         /* candidates read at a time */
+	size_t kept;          /* moments kept so far of the trigger at work */
 } run;
 
 /* The party a suggestion is about. */
@@ -61,7 +64,6 @@ typedef struct trigger {
 	const char *help;
 } trigger_desc;
 
-
 /* ---- emitting ------------------------------------------------------------------------ */
 
 static void moment_release(moment *m)
@@ -77,6 +79,12 @@ void moment_list_release(moment_list *list)
 		moment_release(&list->items[i]);
 	free(list->items);
 	memset(list, 0, sizeof(*list));
+}
+
+/* The trigger at work has more than the moments wanted: read no more pages. */
+static bool full(const run *r)
+{
+	return r->cap && r->kept > r->cap;
 }
 
 static int is_dismissed(run *r, const char *key, bool *out)
@@ -133,6 +141,7 @@ static int emit(run *r, moment *m)
 		list->cap = cap;
 	}
 	list->items[list->n++] = *m;
+	r->kept++;
 	return RECIP_OK;
 }
 
@@ -185,24 +194,33 @@ static int ids_from(recip_ctx *ctx, db_stmt *st, id_list *l)
 	return rc < 0 ? rc : RECIP_OK;
 }
 
-/* The parties a roll-up range query found (their roll-ups cover as_of),
- * and those with entries after as_of, whose roll-ups do not. */
-static int candidates(run *r, id_list *out, const char *sql, const char *types, ...)
+/* Turns one party into a moment of trigger t, or not. */
+typedef int (*party_fn)(run *r, size_t t, int64_t party);
+
+/* One page of a roll-up range query, in the trigger's order, through
+ * `each`; *last tells whether it was the last page. The statement is read
+ * to its end before the lookups `each` makes. */
+static int party_page(run *r, size_t t, int rc, db_stmt *st, party_fn each, bool *last)
 {
-	memset(out, 0, sizeof(*out));
-	va_list ap;
-	va_start(ap, types);
-	db_stmt *st;
-	int rc = db_vquery(r->ctx, &st, sql, types, ap);
-	va_end(ap);
-	if (!rc)
-		rc = ids_from(r->ctx, st, out);
+	*last = true;
+	if (rc)
+		return rc;
+	id_list ids = {0};
+	rc = ids_from(r->ctx, st, &ids);
+	for (size_t i = 0; i < ids.n && !rc; i++)
+		rc = each(r, t, ids.ids[i]);
+	*last = ids.n < (size_t)r->page;
+	free(ids.ids);
+	return rc;
+}
+
+/* Parties with entries after as_of have roll-ups ahead of the report: each
+ * is looked at from its own entries (none when as_of is now). */
+static int each_later(run *r, size_t t, party_fn each)
+{
+	int rc = RECIP_OK;
 	for (size_t i = 0; i < r->n_later && !rc; i++)
-		rc = id_push(r->ctx, out, r->later[i]);
-	if (rc) {
-		free(out->ids);
-		out->ids = NULL;
-	}
+		rc = each(r, t, r->later[i]);
 	return rc;
 }
 
@@ -218,9 +236,6 @@ static int party_state(run *r, int64_t party, party_standing *s, engine_rollup *
 	return rc;
 }
 
-/* Roll-up ranges cover only parties without entries after as_of. */
-#define COVERED "(r.last_contact_at IS NULL OR r.last_contact_at <= ?)"
-
 static void party_key(moment *m, const char *trigger, recip_time day_of_event)
 {
 	char date[16];
@@ -228,28 +243,52 @@ static void party_key(moment *m, const char *trigger, recip_time day_of_event)
 	snprintf(m->key, sizeof(m->key), "%s:%lld:%s", trigger, (long long)m->party, date);
 }
 
+static int first_visit_of(run *r, size_t t, int64_t party)
+{
+	recip_time from = (r->today - r->cfg->moment_first_visit_days) * RECIP_DAY;
+	party_standing s;
+	int rc = party_state(r, party, &s, NULL);
+	if (rc || s.r.first_visit_at == TIME_NONE || s.r.first_visit_at < from || s.r.first_visit_at > r->as_of)
+		return rc;
+	moment m = new_moment(t, party);
+	m.at = m.since = s.r.first_visit_at;
+	m.order = (double)m.at;
+	m.count = s.r.visit_count;
+	party_key(&m, r->table[t].name, m.at);
+	return emit(r, &m);
+}
+
 static int collect_first_visit(run *r, size_t t)
 {
-	int days = r->cfg->moment_first_visit_days;
-	recip_time from = (r->today - days) * RECIP_DAY;
-	id_list ids;
-	int rc = candidates(r, &ids,
-	                    "SELECT r.party_id FROM party_rollup r JOIN party p ON p.id = r.party_id WHERE p.archived = 0 "
-	                    "AND r.first_visit_at >= ? AND r.first_visit_at <= ? AND " COVERED,
-	                    "iii", from, r->as_of, r->as_of);
-	for (size_t i = 0; i < ids.n && !rc; i++) {
-		party_standing s;
-		rc = party_state(r, ids.ids[i], &s, NULL);
-		if (rc || s.r.first_visit_at == TIME_NONE || s.r.first_visit_at < from || s.r.first_visit_at > r->as_of)
-			continue;
-		moment m = new_moment(t, ids.ids[i]);
-		m.at = m.since = s.r.first_visit_at;
-		m.count = s.r.visit_count;
-		party_key(&m, r->table[t].name, m.at);
-		rc = emit(r, &m);
+	recip_time from = (r->today - r->cfg->moment_first_visit_days) * RECIP_DAY;
+	int rc = RECIP_OK;
+	bool last = false;
+	for (int64_t offset = 0; !rc && !last && !full(r); offset += r->page) {
+		db_stmt *st;
+		rc = db_query(r->ctx, &st,
+		              "SELECT r.party_id FROM party_rollup r JOIN party p ON p.id = r.party_id WHERE p.archived = 0 "
+		              "AND r.first_visit_at >= ? AND r.first_visit_at <= ? "
+		              "AND (r.last_contact_at IS NULL OR r.last_contact_at <= ?) ORDER BY r.first_visit_at, r.party_id LIMIT ? OFFSET ?",
+		              "iiiii", from, r->as_of, r->as_of, r->page, offset);
+		rc = party_page(r, t, rc, st, first_visit_of, &last);
 	}
-	free(ids.ids);
-	return rc;
+	return rc ? rc : each_later(r, t, first_visit_of);
+}
+
+static int nth_visit_of(run *r, size_t t, int64_t party)
+{
+	recip_time from = (r->today - r->cfg->moment_milestone_days) * RECIP_DAY;
+	party_standing s;
+	engine_rollup e;
+	int rc = party_state(r, party, &s, &e);
+	if (rc || e.milestone_at == TIME_NONE || e.milestone_at < from || e.milestone_at > r->as_of)
+		return rc;
+	moment m = new_moment(t, party);
+	m.at = m.since = e.milestone_at;
+	m.order = (double)m.at;
+	m.count = e.milestone_count;
+	snprintf(m.key, sizeof(m.key), "%s:%lld:%lld", r->table[t].name, (long long)m.party, (long long)m.count);
+	return emit(r, &m);
 }
 
 static int collect_nth_visit(run *r, size_t t)
@@ -257,54 +296,88 @@ static int collect_nth_visit(run *r, size_t t)
 	if (r->cfg->moment_nth_visit <= 0)
 		return RECIP_OK;
 	recip_time from = (r->today - r->cfg->moment_milestone_days) * RECIP_DAY;
-	id_list ids;
-	int rc = candidates(r, &ids,
-	                    "SELECT e.party_id FROM party_engine e JOIN party_rollup r ON r.party_id = e.party_id "
-	                    "JOIN party p ON p.id = e.party_id WHERE p.archived = 0 AND e.milestone_at >= ? "
-	                    "AND e.milestone_at <= ? AND " COVERED,
-	                    "iii", from, r->as_of, r->as_of);
-	for (size_t i = 0; i < ids.n && !rc; i++) {
-		party_standing s;
-		engine_rollup e;
-		rc = party_state(r, ids.ids[i], &s, &e);
-		if (rc || e.milestone_at == TIME_NONE || e.milestone_at < from || e.milestone_at > r->as_of)
-			continue;
-		moment m = new_moment(t, ids.ids[i]);
-		m.at = m.since = e.milestone_at;
-		m.count = e.milestone_count;
-		snprintf(m.key, sizeof(m.key), "%s:%lld:%lld", r->table[t].name, (long long)m.party, (long long)m.count);
-		rc = emit(r, &m);
+	int rc = RECIP_OK;
+	bool last = false;
+	for (int64_t offset = 0; !rc && !last && !full(r); offset += r->page) {
+		db_stmt *st;
+		rc = db_query(r->ctx, &st,
+		              "SELECT e.party_id FROM party_engine e JOIN party_rollup r ON r.party_id = e.party_id "
+		              "JOIN party p ON p.id = e.party_id WHERE p.archived = 0 AND e.milestone_at >= ? "
+		              "AND e.milestone_at <= ? AND (r.last_contact_at IS NULL OR r.last_contact_at <= ?) "
+		              "ORDER BY e.milestone_at, e.party_id LIMIT ? OFFSET ?",
+		              "iiiii", from, r->as_of, r->as_of, r->page, offset);
+		rc = party_page(r, t, rc, st, nth_visit_of, &last);
 	}
-	free(ids.ids);
-	return rc;
+	return rc ? rc : each_later(r, t, nth_visit_of);
+}
+
+static int lapsed_of(run *r, size_t t, int64_t party)
+{
+	recip_time from = (r->today - r->cfg->moment_lapsed_days) * RECIP_DAY;
+	party_standing s;
+	engine_rollup e;
+	int rc = party_state(r, party, &s, &e);
+	if (rc || e.lapse_at == TIME_NONE || e.lapse_at < from || e.lapse_at > r->as_of)
+		return rc;
+	moment m = new_moment(t, party);
+	m.at = s.r.last_visit_at;
+	m.since = e.lapse_at;
+	m.order = (double)e.lapse_at;
+	m.count = s.r.visit_count;
+	m.number = fmax(1.0, (double)(day_of(s.r.last_visit_at) - day_of(s.r.first_visit_at)) /
+	                         (double)(s.r.visit_count - 1));
+	party_key(&m, r->table[t].name, m.at);
+	return emit(r, &m);
 }
 
 static int collect_lapsed(run *r, size_t t)
 {
 	recip_time from = (r->today - r->cfg->moment_lapsed_days) * RECIP_DAY;
-	id_list ids;
-	int rc = candidates(r, &ids,
-	                    "SELECT e.party_id FROM party_engine e JOIN party_rollup r ON r.party_id = e.party_id "
-	                    "JOIN party p ON p.id = e.party_id WHERE p.archived = 0 AND e.lapse_at >= ? "
-	                    "AND e.lapse_at <= ? AND " COVERED,
-	                    "iii", from, r->as_of, r->as_of);
-	for (size_t i = 0; i < ids.n && !rc; i++) {
-		party_standing s;
-		engine_rollup e;
-		rc = party_state(r, ids.ids[i], &s, &e);
-		if (rc || e.lapse_at == TIME_NONE || e.lapse_at < from || e.lapse_at > r->as_of)
-			continue;
-		moment m = new_moment(t, ids.ids[i]);
-		m.at = s.r.last_visit_at;
-		m.since = e.lapse_at;
-		m.count = s.r.visit_count;
-		m.number = fmax(1.0, (double)(day_of(s.r.last_visit_at) - day_of(s.r.first_visit_at)) /
-		                         (double)(s.r.visit_count - 1));
-		party_key(&m, r->table[t].name, m.at);
-		rc = emit(r, &m);
+	int rc = RECIP_OK;
+	bool last = false;
+	for (int64_t offset = 0; !rc && !last && !full(r); offset += r->page) {
+		db_stmt *st;
+		rc = db_query(r->ctx, &st,
+		              "SELECT e.party_id FROM party_engine e JOIN party_rollup r ON r.party_id = e.party_id "
+		              "JOIN party p ON p.id = e.party_id WHERE p.archived = 0 AND e.lapse_at >= ? "
+		              "AND e.lapse_at <= ? AND (r.last_contact_at IS NULL OR r.last_contact_at <= ?) "
+		              "ORDER BY e.lapse_at, e.party_id LIMIT ? OFFSET ?",
+		              "iiiii", from, r->as_of, r->as_of, r->page, offset);
+		rc = party_page(r, t, rc, st, lapsed_of, &last);
 	}
-	free(ids.ids);
-	return rc;
+	return rc ? rc : each_later(r, t, lapsed_of);
+}
+
+static int owe_of(run *r, size_t t, int64_t party)
+{
+	party_standing s;
+	int rc = party_state(r, party, &s, NULL);
+	if (rc || s.r.last_exchange_at == TIME_NONE || s.balance >= r->cfg->moment_owe_threshold || s.balance >= 0)
+		return rc;
+	/* their latest give to us: giving back after it acts on the moment */
+	db_stmt *st;
+	rc = db_query(r->ctx, &st,
+	              "SELECT at, kind, note FROM exchange WHERE party_id = ? AND direction = 'received' AND at <= ? "
+	              "ORDER BY at DESC, id DESC LIMIT 1",
+	              "ii", party, r->as_of);
+	if (rc)
+		return rc;
+	moment m = new_moment(t, party);
+	if ((rc = db_step(r->ctx, st)) == DB_ROW) {
+		m.at = m.since = db_col_int(st, 0);
+		rc = set_text(r->ctx, &m.text, db_col_text(st, 1));
+		if (!rc)
+			rc = set_text(r->ctx, &m.note, db_col_text(st, 2));
+	}
+	db_done(st);
+	if (rc < 0 || m.at == TIME_NONE) {
+		moment_release(&m);
+		return rc < 0 ? rc : RECIP_OK;
+	}
+	m.number = s.balance;
+	m.order = s.balance; /* the most owed first */
+	party_key(&m, r->table[t].name, m.at);
+	return emit(r, &m);
 }
 
 static int collect_owe(run *r, size_t t)
@@ -314,42 +387,18 @@ static int collect_owe(run *r, size_t t)
 	double threshold = cfg->moment_owe_threshold < 0
 	                   ? log2(-cfg->moment_owe_threshold) + (double)r->today / (double)cfg->half_life - 1e-9
 	                   : -1e300;
-	id_list ids;
-	int rc = candidates(r, &ids,
-	                    "SELECT e.party_id FROM party_engine e JOIN party_rollup r ON r.party_id = e.party_id "
-	                    "JOIN party p ON p.id = e.party_id WHERE p.archived = 0 AND e.owe_key > ? AND " COVERED,
-	                    "di", threshold, r->as_of);
-	for (size_t i = 0; i < ids.n && !rc; i++) {
-		party_standing s;
-		rc = party_state(r, ids.ids[i], &s, NULL);
-		if (rc || s.r.last_exchange_at == TIME_NONE || s.balance >= cfg->moment_owe_threshold || s.balance >= 0)
-			continue;
-		/* their latest give to us: giving back after it acts on the moment */
+	int rc = RECIP_OK;
+	bool last = false;
+	for (int64_t offset = 0; !rc && !last && !full(r); offset += r->page) {
 		db_stmt *st;
 		rc = db_query(r->ctx, &st,
-		              "SELECT at, kind, note FROM exchange WHERE party_id = ? AND direction = 'received' AND at <= ? "
-		              "ORDER BY at DESC, id DESC LIMIT 1",
-		              "ii", ids.ids[i], r->as_of);
-		if (rc)
-			break;
-		moment m = new_moment(t, ids.ids[i]);
-		if ((rc = db_step(r->ctx, st)) == DB_ROW) {
-			m.at = m.since = db_col_int(st, 0);
-			rc = set_text(r->ctx, &m.text, db_col_text(st, 1));
-			if (!rc)
-				rc = set_text(r->ctx, &m.note, db_col_text(st, 2));
-		}
-		db_done(st);
-		if (rc < 0 || m.at == TIME_NONE) {
-			moment_release(&m);
-			continue;
-		}
-		m.number = s.balance;
-		party_key(&m, r->table[t].name, m.at);
-		rc = emit(r, &m);
+		              "SELECT e.party_id FROM party_engine e JOIN party_rollup r ON r.party_id = e.party_id "
+		              "JOIN party p ON p.id = e.party_id WHERE p.archived = 0 AND e.owe_key > ? "
+		              "AND (r.last_contact_at IS NULL OR r.last_contact_at <= ?) ORDER BY e.owe_key DESC, e.party_id LIMIT ? OFFSET ?",
+		              "diii", threshold, r->as_of, r->page, offset);
+		rc = party_page(r, t, rc, st, owe_of, &last);
 	}
-	free(ids.ids);
-	return rc;
+	return rc ? rc : each_later(r, t, owe_of);
 }
 
 /* ---- birthdays and anniversaries --------------------------------------------------- */
@@ -414,6 +463,7 @@ static int collect_annual(run *r, size_t t, const char *kind)
 		moment m = new_moment(t, rows[i].party);
 		int64_t day = r->today + rows[i].days;
 		m.at = day * RECIP_DAY;
+		m.order = (double)m.at;
 		/* a card, a call or a give in the run-up acts on it */
 		m.since = (day - within) * RECIP_DAY;
 		int y;
@@ -438,22 +488,21 @@ static int collect_anniversary(run *r, size_t t)
 
 /* ---- triggers on one table ------------------------------------------------------------ */
 
-/* Rows of one query turned into moments by `fill`, then emitted (a
- * statement stays open while it is stepped, so the lookups come after). */
+/* Turns one row into a moment; *keep false drops it. */
 typedef int (*fill_fn)(run *r, size_t t, db_stmt *st, moment *m, bool *keep);
 
-static int collect_rows(run *r, size_t t, fill_fn fill, const char *sql, const char *types, ...)
+/* One page of a query's rows turned into moments by `fill`, then emitted
+ * (the statement is read to its end before the lookups emitting makes);
+ * *last tells whether it was the last page. */
+static int row_page(run *r, size_t t, int rc, db_stmt *st, fill_fn fill, bool *last)
 {
-	va_list ap;
-	va_start(ap, types);
-	db_stmt *st;
-	int rc = db_vquery(r->ctx, &st, sql, types, ap);
-	va_end(ap);
+	*last = true;
 	if (rc)
 		return rc;
 	moment *found = NULL;
-	size_t n = 0, cap = 0;
+	size_t n = 0, cap = 0, rows = 0;
 	while ((rc = db_step(r->ctx, st)) == DB_ROW) {
+		rows++;
 		moment m = new_moment(t, 0);
 		bool keep = false;
 		rc = fill(r, t, st, &m, &keep);
@@ -485,6 +534,7 @@ static int collect_rows(run *r, size_t t, fill_fn fill, const char *sql, const c
 			moment_release(&found[i]);
 	}
 	free(found);
+	*last = rows < (size_t)r->page;
 	return rc;
 }
 
@@ -494,6 +544,7 @@ static int fill_referral(run *r, size_t t, db_stmt *st, moment *m, bool *keep)
 	m->party = db_col_int(st, 1);
 	m->other = db_col_int(st, 2);
 	m->at = m->since = db_col_int(st, 3);
+	m->order = (double)m->at;
 	recip_time resolved = db_col_time(st, 5);
 	m->flag = !strcmp(db_col_text(st, 4), "converted") && resolved != TIME_NONE && resolved <= r->as_of;
 	snprintf(m->key, sizeof(m->key), "%s:%lld", r->table[t].name, (long long)m->ref);
@@ -503,11 +554,19 @@ static int fill_referral(run *r, size_t t, db_stmt *st, moment *m, bool *keep)
 
 static int collect_referral(run *r, size_t t)
 {
-	return collect_rows(r, t, fill_referral,
-	                    "SELECT f.id, f.referrer_id, f.party_id, f.at, f.status, f.resolved_at FROM referral f "
-	                    "JOIN party p ON p.id = f.referrer_id WHERE p.archived = 0 AND f.at > ? AND f.at <= ? "
-	                    "ORDER BY f.at, f.id",
-	                    "ii", r->as_of - (recip_time)r->cfg->moment_referral_days * RECIP_DAY, r->as_of);
+	recip_time from = r->as_of - (recip_time)r->cfg->moment_referral_days * RECIP_DAY;
+	int rc = RECIP_OK;
+	bool last = false;
+	for (int64_t offset = 0; !rc && !last && !full(r); offset += r->page) {
+		db_stmt *st;
+		rc = db_query(r->ctx, &st,
+		              "SELECT f.id, f.referrer_id, f.party_id, f.at, f.status, f.resolved_at FROM referral f "
+		              "JOIN party p ON p.id = f.referrer_id WHERE p.archived = 0 AND f.at > ? AND f.at <= ? "
+		              "ORDER BY f.at, f.id LIMIT ? OFFSET ?",
+		              "iiii", from, r->as_of, r->page, offset);
+		rc = row_page(r, t, rc, st, fill_referral, &last);
+	}
+	return rc;
 }
 
 static int fill_detractor(run *r, size_t t, db_stmt *st, moment *m, bool *keep)
@@ -516,6 +575,7 @@ static int fill_detractor(run *r, size_t t, db_stmt *st, moment *m, bool *keep)
 	m->party = db_col_int(st, 1);
 	m->count = db_col_int(st, 2);
 	m->at = m->since = db_col_int(st, 3);
+	m->order = (double)m->at;
 	snprintf(m->key, sizeof(m->key), "%s:%lld", r->table[t].name, (long long)m->ref);
 	*keep = true;
 	return set_text(r->ctx, &m->text, db_col_text(st, 4));
@@ -523,11 +583,19 @@ static int fill_detractor(run *r, size_t t, db_stmt *st, moment *m, bool *keep)
 
 static int collect_detractor(run *r, size_t t)
 {
-	return collect_rows(r, t, fill_detractor,
-	                    "SELECT n.id, n.party_id, n.score, n.at, n.comment FROM nps n JOIN party p ON p.id = n.party_id "
-	                    "WHERE p.archived = 0 AND n.at > ? AND n.at <= ? AND n.score <= 6 AND "
-	                    "(n.followed_up_at IS NULL OR n.followed_up_at > ?) ORDER BY n.at, n.id",
-	                    "iii", r->as_of - (recip_time)r->cfg->moment_detractor_days * RECIP_DAY, r->as_of, r->as_of);
+	recip_time from = r->as_of - (recip_time)r->cfg->moment_detractor_days * RECIP_DAY;
+	int rc = RECIP_OK;
+	bool last = false;
+	for (int64_t offset = 0; !rc && !last && !full(r); offset += r->page) {
+		db_stmt *st;
+		rc = db_query(r->ctx, &st,
+		              "SELECT n.id, n.party_id, n.score, n.at, n.comment FROM nps n JOIN party p ON p.id = n.party_id "
+		              "WHERE p.archived = 0 AND n.at > ? AND n.at <= ? AND n.score <= 6 AND "
+		              "(n.followed_up_at IS NULL OR n.followed_up_at > ?) ORDER BY n.at, n.id LIMIT ? OFFSET ?",
+		              "iiiii", from, r->as_of, r->as_of, r->page, offset);
+		rc = row_page(r, t, rc, st, fill_detractor, &last);
+	}
+	return rc;
 }
 
 static int fill_promise(run *r, size_t t, db_stmt *st, moment *m, bool *keep)
@@ -535,6 +603,7 @@ static int fill_promise(run *r, size_t t, db_stmt *st, moment *m, bool *keep)
 	m->ref = db_col_int(st, 0);
 	m->party = db_col_int(st, 1);
 	m->at = db_col_int(st, 3);
+	m->order = (double)m->at;
 	snprintf(m->key, sizeof(m->key), "%s:%lld", r->table[t].name, (long long)m->ref);
 	*keep = true;
 	return set_text(r->ctx, &m->text, db_col_text(st, 2));
@@ -542,30 +611,31 @@ static int fill_promise(run *r, size_t t, db_stmt *st, moment *m, bool *keep)
 
 static int collect_promise(run *r, size_t t)
 {
-	/* open as of as_of: still open, or resolved after it */
+	/* open as of as_of: still open (index on status, due_at), or resolved
+	 * after it (index on resolved_at) */
 	recip_time horizon = (r->today + 1 + r->cfg->moment_promise_days) * RECIP_DAY - 1;
-	return collect_rows(r, t, fill_promise,
-	                    "SELECT pr.id, pr.party_id, pr.what, pr.due_at FROM promise pr JOIN party p ON p.id = pr.party_id "
-	                    "WHERE p.archived = 0 AND pr.status = 'open' AND pr.due_at <= ? AND pr.at <= ? "
-	                    "UNION ALL SELECT pr.id, pr.party_id, pr.what, pr.due_at FROM promise pr "
-	                    "JOIN party p ON p.id = pr.party_id WHERE p.archived = 0 AND pr.resolved_at > ? "
-	                    "AND pr.due_at <= ? AND pr.at <= ? ORDER BY 4, 1",
-	                    "iiiii", horizon, r->as_of, r->as_of, horizon, r->as_of);
+	int rc = RECIP_OK;
+	bool last = false;
+	for (int64_t offset = 0; !rc && !last && !full(r); offset += r->page) {
+		db_stmt *st;
+		rc = db_query(r->ctx, &st,
+		              "SELECT pr.id, pr.party_id, pr.what, pr.due_at FROM promise pr JOIN party p ON p.id = pr.party_id "
+		              "WHERE p.archived = 0 AND pr.status = 'open' AND pr.due_at <= ? AND pr.at <= ? "
+		              "UNION ALL SELECT pr.id, pr.party_id, pr.what, pr.due_at FROM promise pr "
+		              "JOIN party p ON p.id = pr.party_id WHERE p.archived = 0 AND pr.resolved_at > ? "
+		              "AND pr.due_at <= ? AND pr.at <= ? ORDER BY 4, 1 LIMIT ? OFFSET ?",
+		              "iiiiiii", horizon, r->as_of, r->as_of, horizon, r->as_of, r->page, offset);
+		rc = row_page(r, t, rc, st, fill_promise, &last);
+	}
+	return rc;
 }
-
-/* Open asks as of as_of in one direction: still open, or resolved after it. */
-#define OPEN_ASKS                                                                                             \
-	"SELECT a.id, a.party_id, a.what, a.at, a.note, a.forced FROM ask a JOIN party p ON p.id = a.party_id "   \
-	"WHERE p.archived = 0 AND a.direction = ? AND a.status = 'open' AND a.at <= ? "                           \
-	"UNION ALL SELECT a.id, a.party_id, a.what, a.at, a.note, a.forced FROM ask a "                           \
-	"JOIN party p ON p.id = a.party_id WHERE p.archived = 0 AND a.direction = ? AND a.resolved_at > ? "       \
-	"AND a.at <= ? ORDER BY 4, 1"
 
 static int fill_ask(run *r, size_t t, db_stmt *st, moment *m, bool *keep)
 {
 	m->ref = db_col_int(st, 0);
 	m->party = db_col_int(st, 1);
 	m->at = db_col_int(st, 3);
+	m->order = (double)m->at;
 	m->flag = db_col_int(st, 5) != 0;
 	m->count = r->today - day_of(m->at);
 	snprintf(m->key, sizeof(m->key), "%s:%lld", r->table[t].name, (long long)m->ref);
@@ -583,14 +653,33 @@ static int fill_ask(run *r, size_t t, db_stmt *st, moment *m, bool *keep)
 	return rc ? rc : set_text(r->ctx, &m->note, db_col_text(st, 4));
 }
 
+/* Open asks as of as_of in one direction, oldest first. */
+static int collect_asks(run *r, size_t t, const char *direction)
+{
+	int rc = RECIP_OK;
+	bool last = false;
+	for (int64_t offset = 0; !rc && !last && !full(r); offset += r->page) {
+		db_stmt *st;
+		rc = db_query(r->ctx, &st,
+		              "SELECT a.id, a.party_id, a.what, a.at, a.note, a.forced FROM ask a JOIN party p ON p.id = a.party_id "
+		              "WHERE p.archived = 0 AND a.direction = ? AND a.status = 'open' AND a.at <= ? "
+		              "UNION ALL SELECT a.id, a.party_id, a.what, a.at, a.note, a.forced FROM ask a "
+		              "JOIN party p ON p.id = a.party_id WHERE p.archived = 0 AND a.direction = ? AND a.resolved_at > ? "
+		              "AND a.at <= ? ORDER BY 4, 1 LIMIT ? OFFSET ?",
+		              "titiiii", direction, r->as_of, direction, r->as_of, r->as_of, r->page, offset);
+		rc = row_page(r, t, rc, st, fill_ask, &last);
+	}
+	return rc;
+}
+
 static int collect_follow_up(run *r, size_t t)
 {
-	return collect_rows(r, t, fill_ask, OPEN_ASKS, "titii", "ours", r->as_of, "ours", r->as_of, r->as_of);
+	return collect_asks(r, t, "ours");
 }
 
 static int collect_their_ask(run *r, size_t t)
 {
-	return collect_rows(r, t, fill_ask, OPEN_ASKS, "titii", "theirs", r->as_of, "theirs", r->as_of, r->as_of);
+	return collect_asks(r, t, "theirs");
 }
 
 /* ---- suggestions ------------------------------------------------------------------------- */
@@ -872,47 +961,79 @@ const char *moment_section(const moment *m)
 	return triggers[m->trigger].section;
 }
 
+const char *moment_trigger_section(size_t trigger)
+{
+	return trigger < n_triggers ? triggers[trigger].section : NULL;
+}
+
 /* ---- collecting and describing ----------------------------------------------------------- */
 
-static int by_trigger_time(const void *a, const void *b)
+static int by_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+static int by_trigger_order(const void *a, const void *b)
 {
 	const moment *x = a, *y = b;
 	if (x->trigger != y->trigger)
 		return x->trigger < y->trigger ? -1 : 1;
-	if (x->at != y->at)
-		return x->at < y->at ? -1 : 1;
+	if (x->order != y->order)
+		return x->order < y->order ? -1 : 1;
 	if (x->party != y->party)
 		return x->party < y->party ? -1 : 1;
 	return strcmp(x->key, y->key);
 }
 
-int moments_collect(recip_ctx *ctx, recip_time as_of, bool with_dismissed, moment_list *out)
+int moments_collect(recip_ctx *ctx, recip_time as_of, bool with_dismissed, size_t cap, moment_list *out)
 {
 	if (!ctx->db)
 		return recip_fail(ctx, RECIP_ENODB, "no database is open");
 	memset(out, 0, sizeof(*out));
 	run r = {.ctx = ctx, .cfg = &ctx->cfg, .as_of = as_of, .today = day_of(as_of), .with_dismissed = with_dismissed,
-	         .table = triggers, .list = out};
+	         .table = triggers, .list = out, .cap = cap, .page = cap ? (int64_t)cap * 2 + 8 : (int64_t)1 << 40};
 	id_list later = {0};
 	db_stmt *st;
 	int rc = db_query(ctx, &st,
 	                  "SELECT r.party_id FROM party_rollup r JOIN party p ON p.id = r.party_id WHERE p.archived = 0 "
-	                  "AND r.last_contact_at > ? ORDER BY r.party_id",
+	                  "AND r.last_contact_at > ?",
 	                  "i", as_of);
 	if (!rc)
 		rc = ids_from(ctx, st, &later);
+	/* in order of id (sorted here: an ORDER BY would make SQLite scan
+	 * every roll-up in id order instead of the range on last contact) */
+	if (!rc && later.n > 1)
+		qsort(later.ids, later.n, sizeof(*later.ids), by_id);
 	r.later = later.ids;
 	r.n_later = later.n;
-	for (size_t t = 0; t < n_triggers && !rc; t++)
+	for (size_t t = 0; t < n_triggers && !rc; t++) {
+		r.kept = 0;
 		if (!ctx->cfg.trigger_off[t])
 			rc = triggers[t].collect(&r, t);
+	}
 	free(later.ids);
 	if (rc) {
 		moment_list_release(out);
 		return rc;
 	}
 	if (out->n > 1)
-		qsort(out->items, out->n, sizeof(*out->items), by_trigger_time);
+		qsort(out->items, out->n, sizeof(*out->items), by_trigger_order);
+	if (!cap)
+		return RECIP_OK;
+	/* keep the first `cap` of each trigger, and say where there were more */
+	size_t kept = 0, run_length = 0;
+	for (size_t i = 0; i < out->n; i++) {
+		moment *m = &out->items[i];
+		run_length = i > 0 && out->items[i - 1].trigger == m->trigger ? run_length + 1 : 1;
+		if (run_length > cap) {
+			out->more[m->trigger] = true;
+			moment_release(m);
+			continue;
+		}
+		out->items[kept++] = *m;
+	}
+	out->n = kept;
 	return RECIP_OK;
 }
 
@@ -942,7 +1063,7 @@ int moment_describe(recip_ctx *ctx, recip_time as_of, const moment *m, json_t **
 int recip_moments_report(recip_ctx *ctx, json_t **out, recip_time as_of)
 {
 	moment_list list;
-	int rc = moments_collect(ctx, as_of, false, &list);
+	int rc = moments_collect(ctx, as_of, false, 0, &list);
 	if (rc)
 		return rc;
 	json_t *items = json_array();
@@ -993,7 +1114,7 @@ int recip_moment_dismiss(recip_ctx *ctx, json_t **out, const char *key, int64_t 
 			return recip_fail(ctx, RECIP_EINVAL, "unknown trigger '%s'", trigger);
 	}
 	moment_list list;
-	int rc = moments_collect(ctx, as_of, true, &list);
+	int rc = moments_collect(ctx, as_of, true, 0, &list);
 	if (rc)
 		return rc;
 	json_t *keys = json_array();

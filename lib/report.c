@@ -290,11 +290,10 @@ int recip_balance_report(recip_ctx *ctx, json_t **out, int64_t party, recip_time
 
 /* ---- keep in touch ------------------------------------------------------------------- */
 
+/* The two sources of due_collect are disjoint (last contact up to as_of,
+ * or after it), so rows are appended without a search. */
 static int due_add(due_row **rows, size_t *n, size_t *cap, const due_row *r)
 {
-	for (size_t i = 0; i < *n; i++)
-		if ((*rows)[i].id == r->id)
-			return 0;
 	if (*n == *cap) {
 		size_t ncap = *cap ? *cap * 2 : 32;
 		due_row *grown = realloc(*rows, ncap * sizeof(due_row));
@@ -316,20 +315,29 @@ static int by_due(const void *a, const void *b)
 }
 
 /* Parties due by as_of + within_days: the roll-ups' due_at index answers for
- * everyone whose last contact is not after as_of; those in touch since are
- * looked at one by one (none when as_of is now). */
-int due_collect(recip_ctx *ctx, recip_time as_of, int within_days, due_row **out, size_t *out_n)
+ * everyone whose last contact is not after as_of, in order, at most `limit`
+ * of them (0: all) and a count of them all; those in touch since are looked
+ * at one by one (none when as_of is now). */
+int due_collect(recip_ctx *ctx, recip_time as_of, int within_days, size_t limit, due_row **out, size_t *out_n,
+                size_t *out_total)
 {
 	int64_t horizon_day = day_of(as_of) + within_days;
 	recip_time horizon = horizon_day * RECIP_DAY;
 	due_row *rows = NULL;
 	size_t n = 0, cap = 0;
+	int64_t covered = -1;
 	db_stmt *st;
-	int rc = db_query(ctx, &st,
-	                  "SELECT r.party_id, r.last_contact_at, r.cadence_days, r.due_at FROM party_rollup r "
-	                  "JOIN party p ON p.id = r.party_id WHERE p.archived = 0 AND r.due_at <= ? "
-	                  "AND (r.last_contact_at IS NULL OR r.last_contact_at <= ?)",
-	                  "ii", horizon, as_of);
+	int rc = limit ? db_int(ctx, &covered, 0,
+	                        "SELECT count(*) FROM party_rollup r JOIN party p ON p.id = r.party_id WHERE "
+	                        "p.archived = 0 AND r.due_at <= ? AND (r.last_contact_at IS NULL OR r.last_contact_at <= ?)",
+	                        "ii", horizon, as_of)
+	               : RECIP_OK;
+	if (!rc)
+		rc = db_query(ctx, &st,
+		              "SELECT r.party_id, r.last_contact_at, r.cadence_days, r.due_at FROM party_rollup r "
+		              "JOIN party p ON p.id = r.party_id WHERE p.archived = 0 AND r.due_at <= ? "
+		              "AND (r.last_contact_at IS NULL OR r.last_contact_at <= ?) ORDER BY r.due_at, r.party_id LIMIT ?",
+		              "iii", horizon, as_of, limit ? (int64_t)limit : (int64_t)1 << 40);
 	if (rc)
 		return rc;
 	while ((rc = db_step(ctx, st)) == DB_ROW) {
@@ -345,6 +353,7 @@ int due_collect(recip_ctx *ctx, recip_time as_of, int within_days, due_row **out
 		free(rows);
 		return rc;
 	}
+	size_t covered_n = n;
 	/* those in touch after as_of: what was their last contact before it? */
 	rc = db_query(ctx, &st,
 	              "SELECT r.party_id FROM party_rollup r JOIN party p ON p.id = r.party_id "
@@ -386,10 +395,14 @@ int due_collect(recip_ctx *ctx, recip_time as_of, int within_days, due_row **out
 		free(rows);
 		return rc;
 	}
+	size_t total = covered >= 0 ? (size_t)covered + (n - covered_n) : n;
 	if (n > 1)
 		qsort(rows, n, sizeof(*rows), by_due);
+	if (limit && n > limit)
+		n = limit;
 	*out = rows;
 	*out_n = n;
+	*out_total = total;
 	return RECIP_OK;
 }
 
@@ -430,8 +443,8 @@ int recip_due_report(recip_ctx *ctx, json_t **out, recip_time as_of, int within_
 	if (within_days < 0)
 		return recip_fail(ctx, RECIP_EINVAL, "the window must not be negative");
 	due_row *rows;
-	size_t n;
-	int rc = due_collect(ctx, as_of, within_days, &rows, &n);
+	size_t n, total;
+	int rc = due_collect(ctx, as_of, within_days, 0, &rows, &n, &total);
 	if (rc)
 		return rc;
 	json_t *items = json_array();

@@ -121,22 +121,23 @@ static int run_agenda(cli *c)
 		return rc;
 	}
 	fprintf(c->out, "%sAgenda for %s %s%s\n", cli_bold(c), jtext(doc, "weekday"), jtext(doc, "date"), cli_reset(c));
-	size_t s, hidden = 0;
+	size_t s, hidden = 0; /* items not on the page (at least) */
 	json_t *section;
 	json_array_foreach(json_object_get(doc, "sections"), s, section)
 	{
 		json_t *items = json_object_get(section, "items");
 		json_int_t total = json_integer_value(json_object_get(section, "total"));
+		bool more = json_is_true(json_object_get(section, "more"));
 		size_t shown = json_array_size(items);
 		fputc('\n', c->out);
 		if (total == 0) {
 			fprintf(c->out, "%s%s%s — none\n", cli_bold(c), jtext(section, "title"), cli_reset(c));
 			continue;
 		}
-		if ((size_t)total > shown) {
-			fprintf(c->out, "%s%s%s (%lld, the first %zu)\n", cli_bold(c), jtext(section, "title"), cli_reset(c),
-			        (long long)total, shown);
-			hidden += (size_t)total - shown;
+		if ((size_t)total > shown || more) {
+			fprintf(c->out, "%s%s%s (%lld%s, the first %zu)\n", cli_bold(c), jtext(section, "title"), cli_reset(c),
+			        (long long)total, more ? "+" : "", shown);
+			hidden += (size_t)total - shown + (more ? 1 : 0);
 		} else {
 			fprintf(c->out, "%s%s%s (%lld)\n", cli_bold(c), jtext(section, "title"), cli_reset(c), (long long)total);
 		}
@@ -157,7 +158,7 @@ static int run_agenda(cli *c)
 	}
 	fputc('\n', c->out);
 	if (hidden)
-		fprintf(c->out, "%s%zu more: recip agenda --all.%s ", cli_dim(c), hidden, cli_reset(c));
+		fprintf(c->out, "%sMore: recip agenda --all.%s ", cli_dim(c), cli_reset(c));
 	fprintf(c->out, "%sDone with a moment? Log the give or touch, or: recip dismiss NAME%s\n", cli_dim(c),
 	        cli_reset(c));
 	json_decref(doc);

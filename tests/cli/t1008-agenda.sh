@@ -83,7 +83,7 @@ expect_out "Moments (3, the first 2)"
 expect_out "Gwen Park — first visit"
 expect_out "Bea Bell — birthday on Wednesday (in 2 days)"
 expect_no_out "Pia Pond — first visit"
-expect_out "1 more: recip agenda --all."
+expect_out "More: recip agenda --all."
 expect_ok "--all" recip agenda --config "$TEST_DIR/short.ini" --all --json
 expect_json '.sections[0].total' 3
 expect_json '.sections[0].items | length' 3
