@@ -7,6 +7,7 @@
  * not the size of the ledger.
  */
 #include "db.h"
+#include "expected.h"
 #include "moments.h"
 #include "report.h"
 #include "suggest.h"
@@ -133,20 +134,12 @@ static int due_section_json(recip_ctx *ctx, recip_time as_of, size_t s, size_t l
 static int expected_section_json(recip_ctx *ctx, recip_time as_of, size_t s, size_t limit, json_t **out)
 {
 	json_t *doc;
-	int rc = recip_expected_report(ctx, &doc, as_of, as_of);
+	int rc = expected_report(ctx, &doc, as_of, as_of, limit);
 	if (rc)
 		return rc;
-	json_t *all = json_object_get(doc, "items");
-	size_t total = json_array_size(all);
-	json_t *items = json_array();
-	for (size_t i = 0; items && i < total && (!limit || i < limit); i++)
-		if (jappend(items, json_incref(json_array_get(all, i)))) {
-			json_decref(items);
-			items = NULL;
-		}
+	json_t *items = json_incref(json_object_get(doc, "items"));
+	size_t total = (size_t)json_integer_value(json_object_get(doc, "total"));
 	json_decref(doc);
-	if (!items)
-		return recip_oom(ctx);
 	return section_json(ctx, s, total, false, items, out);
 }
 

@@ -62,6 +62,9 @@ static void pattern_add(const config *cfg, weekday_pattern *p, recip_time at)
 	int64_t day = day_of(at);
 	double x = (double)day / (double)cfg->expected_half_life;
 	double minute = (double)((at - day * RECIP_DAY) / 60);
+	p->prev_days = p->days;
+	p->prev_score_key = p->days ? p->score_key : 0;
+	p->prev_usual_minute = p->days ? p->usual_minute : 0;
 	if (p->days == 0) {
 		p->score_key = x;
 		p->usual_minute = minute;
@@ -100,10 +103,14 @@ static int store_owe_key(recip_ctx *ctx, int64_t party, const party_rollup *r)
 static int store_weekday(recip_ctx *ctx, int64_t party, int weekday, const weekday_pattern *p)
 {
 	return db_run(ctx,
-	              "INSERT INTO visit_weekday (party_id, weekday, days, score_key, usual_minute, last_at) "
-	              "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (party_id, weekday) DO UPDATE SET days = excluded.days, "
-	              "score_key = excluded.score_key, usual_minute = excluded.usual_minute, last_at = excluded.last_at",
-	              "iiiddi", party, (int64_t)weekday, p->days, p->score_key, p->usual_minute, p->last_at);
+	              "INSERT INTO visit_weekday (party_id, weekday, days, score_key, usual_minute, last_at, prev_days, "
+	              "prev_score_key, prev_usual_minute) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+	              "ON CONFLICT (party_id, weekday) DO UPDATE SET days = excluded.days, "
+	              "score_key = excluded.score_key, usual_minute = excluded.usual_minute, last_at = excluded.last_at, "
+	              "prev_days = excluded.prev_days, prev_score_key = excluded.prev_score_key, "
+	              "prev_usual_minute = excluded.prev_usual_minute",
+	              "iiiddiidd", party, (int64_t)weekday, p->days, p->score_key, p->usual_minute, p->last_at, p->prev_days,
+	              p->prev_score_key, p->prev_usual_minute);
 }
 
 /* Birthday and anniversary as month × 100 + day, for range queries. */
@@ -223,8 +230,9 @@ int engine_read(recip_ctx *ctx, int64_t party, engine_rollup *out)
 	if (rc < 0)
 		return rc;
 	rc = db_query(ctx, &st,
-	              "SELECT weekday, days, score_key, usual_minute, last_at FROM visit_weekday WHERE party_id = ?", "i",
-	              party);
+	              "SELECT weekday, days, score_key, usual_minute, last_at, prev_days, prev_score_key, prev_usual_minute "
+	              "FROM visit_weekday WHERE party_id = ?",
+	              "i", party);
 	if (rc)
 		return rc;
 	while ((rc = db_step(ctx, st)) == DB_ROW) {
@@ -236,6 +244,9 @@ int engine_read(recip_ctx *ctx, int64_t party, engine_rollup *out)
 		p->score_key = db_col_double(st, 2);
 		p->usual_minute = db_col_double(st, 3);
 		p->last_at = db_col_int(st, 4);
+		p->prev_days = db_col_int(st, 5);
+		p->prev_score_key = db_col_double(st, 6);
+		p->prev_usual_minute = db_col_double(st, 7);
 	}
 	db_done(st);
 	return rc < 0 ? rc : RECIP_OK;
@@ -302,11 +313,11 @@ int engine_visit_added(recip_ctx *ctx, int64_t party, const party_rollup *r, rec
 		return engine_party_recompute(ctx, party, r);
 	const config *cfg = &ctx->cfg;
 	int weekday = weekday_of_day(day_of(at));
-	weekday_pattern p = {0, 0, 0, TIME_NONE};
+	weekday_pattern p = {0, 0, 0, TIME_NONE, 0, 0, 0};
 	db_stmt *st;
 	int rc = db_query(ctx, &st,
-	                  "SELECT days, score_key, usual_minute, last_at FROM visit_weekday WHERE party_id = ? AND "
-	                  "weekday = ?",
+	                  "SELECT days, score_key, usual_minute, last_at, prev_days, prev_score_key, prev_usual_minute "
+	                  "FROM visit_weekday WHERE party_id = ? AND weekday = ?",
 	                  "ii", party, (int64_t)weekday);
 	if (rc)
 		return rc;
@@ -315,6 +326,9 @@ int engine_visit_added(recip_ctx *ctx, int64_t party, const party_rollup *r, rec
 		p.score_key = db_col_double(st, 1);
 		p.usual_minute = db_col_double(st, 2);
 		p.last_at = db_col_int(st, 3);
+		p.prev_days = db_col_int(st, 4);
+		p.prev_score_key = db_col_double(st, 5);
+		p.prev_usual_minute = db_col_double(st, 6);
 	}
 	db_done(st);
 	if (rc < 0)
@@ -382,9 +396,11 @@ int engine_verify_party(recip_ctx *ctx, int64_t party, const char **what)
 		*what = "lapse";
 	for (int w = 0; w < 7 && !*what; w++) {
 		const weekday_pattern *a = &stored.weekday[w], *b = &fresh.weekday[w];
-		if (a->days != b->days ||
+		if (a->days != b->days || a->prev_days != b->prev_days ||
 		    (a->days && (a->last_at != b->last_at || !near(a->score_key, b->score_key) ||
-		                 !near(a->usual_minute, b->usual_minute))))
+		                 !near(a->usual_minute, b->usual_minute))) ||
+		    (a->prev_days && (!near(a->prev_score_key, b->prev_score_key) ||
+		                      !near(a->prev_usual_minute, b->prev_usual_minute))))
 			*what = "visits by weekday";
 	}
 	if (*what)

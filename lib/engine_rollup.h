@@ -28,6 +28,12 @@ typedef struct weekday_pattern {
 	double score_key;
 	double usual_minute;    /* minute of the day of their first visit those days, decayed mean */
 	recip_time last_at;     /* the latest of those visits */
+	/* the same before the latest of those days was added: "who is expected
+	 * today" must not count today's visits, and reads these for a party
+	 * that has already come in today instead of its whole history */
+	int64_t prev_days;
+	double prev_score_key;
+	double prev_usual_minute;
 } weekday_pattern;
 
 typedef struct engine_rollup {

@@ -18,6 +18,7 @@
  */
 #include "db.h"
 #include "engine_rollup.h"
+#include "expected.h"
 #include "entity.h"
 #include "rollup.h"
 #include "suggest.h"
@@ -94,7 +95,86 @@ static int facts_json(recip_ctx *ctx, int64_t party, json_t **out)
 	return RECIP_OK;
 }
 
-int recip_expected_report(recip_ctx *ctx, json_t **out, recip_time day_time, recip_time as_of)
+/* Whether a party is expected on `day`, from its pattern for that weekday
+ * and its visits as of the cut-off; fills `out` when it is. */
+static bool judge(const config *cfg, int64_t party, int64_t day, const weekday_pattern *p, int64_t visits,
+                  recip_time first, recip_time last, recip_time lapse, expected_row *out)
+{
+	/* a regular who lapsed by then is not expected (the lapsed moment says so) */
+	if (visits < cfg->expected_min_visits || last == TIME_NONE || day - day_of(last) > cfg->expected_window ||
+	    (lapse != TIME_NONE && lapse <= day * RECIP_DAY))
+		return false;
+	double l = likelihood(cfg, p, day_of(first), day);
+	if (l + 1e-9 < cfg->expected_min_likelihood)
+		return false;
+	*out = (expected_row){party, l, p->usual_minute, visits, p->days, last};
+	return true;
+}
+
+/* Judges a party with visits after the cut-off. When they all fall on the
+ * day itself (customers who came in today), its roll-ups as they were the
+ * evening before are at hand: the weekday's state before its latest day,
+ * and two indexed look-ups for the visit count and the latest visit before;
+ * otherwise (a day in the past) it is computed from its own visits. */
+static int judge_since(recip_ctx *ctx, int64_t party, int64_t day, recip_time cutoff, expected_row *out, bool *keep)
+{
+	const config *cfg = &ctx->cfg;
+	int weekday = weekday_of_day(day);
+	party_rollup stored;
+	engine_rollup e;
+	*keep = false;
+	int rc = rollup_read(ctx, party, &stored);
+	if (rc)
+		return rc;
+	if (cutoff == day * RECIP_DAY - 1 && stored.last_visit_at < (day + 1) * RECIP_DAY) {
+		int64_t today = 0;
+		recip_time before = TIME_NONE;
+		rc = db_int(ctx, &today, 0, "SELECT count(*) FROM visit WHERE party_id = ? AND at > ?", "ii", party, cutoff);
+		if (!rc)
+			rc = db_int(ctx, &before, TIME_NONE, "SELECT MAX(at) FROM visit WHERE party_id = ? AND at <= ?", "ii",
+			            party, cutoff);
+		if (!rc)
+			rc = engine_read(ctx, party, &e);
+		if (rc || before == TIME_NONE)
+			return rc;
+		weekday_pattern p = e.weekday[weekday];
+		if (p.days && day_of(p.last_at) == day)
+			p = (weekday_pattern){p.prev_days, p.prev_score_key, p.prev_usual_minute, TIME_NONE, 0, 0, 0};
+		int64_t visits = stored.visit_count - today;
+		*keep = judge(cfg, party, day, &p, visits, stored.first_visit_at, before,
+		              engine_lapse_at(cfg, visits, stored.first_visit_at, before), out);
+		return RECIP_OK;
+	}
+	party_standing s;
+	rc = standing_as_of(ctx, party, &stored, cutoff, &s);
+	if (!rc)
+		rc = engine_as_of(ctx, party, &stored, cutoff, &e);
+	if (!rc)
+		*keep = judge(cfg, party, day, &e.weekday[weekday], s.r.visit_count, s.r.first_visit_at, s.r.last_visit_at,
+		              e.lapse_at, out);
+	return rc;
+}
+
+typedef struct expected_rows {
+	expected_row *items;
+	size_t n, cap;
+} expected_rows;
+
+static int row_push(recip_ctx *ctx, expected_rows *rows, const expected_row *row)
+{
+	if (rows->n == rows->cap) {
+		size_t cap = rows->cap ? rows->cap * 2 : 64;
+		expected_row *grown = realloc(rows->items, cap * sizeof(*grown));
+		if (!grown)
+			return recip_oom(ctx);
+		rows->items = grown;
+		rows->cap = cap;
+	}
+	rows->items[rows->n++] = *row;
+	return RECIP_OK;
+}
+
+int expected_report(recip_ctx *ctx, json_t **out, recip_time day_time, recip_time as_of, size_t limit)
 {
 	if (!ctx->db)
 		return recip_fail(ctx, RECIP_ENODB, "no database is open");
@@ -107,87 +187,92 @@ int recip_expected_report(recip_ctx *ctx, json_t **out, recip_time day_time, rec
 	double floor_opp = opportunities(exp2(-7.0 / h), cfg->expected_min_visits);
 	double threshold = log2(cfg->expected_min_likelihood * floor_opp) + (double)day / h - 1e-9;
 
-	/* candidates: the index range, among parties whose roll-ups hold nothing
-	 * after the cut-off; and those with entries since, computed one by one */
-	int64_t *ids = NULL;
-	size_t n_ids = 0, cap_ids = 0;
+	/* candidates from the index range, with all they are judged on, among
+	 * parties with no visit after the cut-off (only visits count here) */
+	expected_rows rows = {0};
 	db_stmt *st;
 	int rc = db_query(ctx, &st,
-	                  "SELECT w.party_id FROM visit_weekday w JOIN party_rollup r ON r.party_id = w.party_id "
+	                  "SELECT w.party_id, w.days, w.score_key, w.usual_minute, w.last_at, r.visit_count, "
+	                  "r.first_visit_at, r.last_visit_at, e.lapse_at FROM visit_weekday w "
+	                  "JOIN party_rollup r ON r.party_id = w.party_id JOIN party_engine e ON e.party_id = w.party_id "
 	                  "JOIN party p ON p.id = w.party_id WHERE w.weekday = ? AND w.score_key >= ? AND p.archived = 0 "
-	                  "AND r.last_contact_at <= ? "
-	                  "UNION ALL SELECT r.party_id FROM party_rollup r JOIN party p ON p.id = r.party_id "
-	                  "WHERE p.archived = 0 AND r.last_contact_at > ? AND r.visit_count > 0",
-	                  "idii", (int64_t)weekday, threshold, cutoff, cutoff);
+	                  "AND r.last_visit_at <= ?",
+	                  "idi", (int64_t)weekday, threshold, cutoff);
 	if (rc)
 		return rc;
 	while ((rc = db_step(ctx, st)) == DB_ROW) {
-		if (n_ids == cap_ids) {
-			size_t ncap = cap_ids ? cap_ids * 2 : 64;
-			int64_t *grown = realloc(ids, ncap * sizeof(*grown));
-			if (!grown) {
-				rc = recip_oom(ctx);
-				break;
-			}
-			ids = grown;
-			cap_ids = ncap;
-		}
-		ids[n_ids++] = db_col_int(st, 0);
+		weekday_pattern p = {db_col_int(st, 1), db_col_double(st, 2), db_col_double(st, 3), db_col_int(st, 4), 0, 0, 0};
+		expected_row row;
+		if (judge(cfg, db_col_int(st, 0), day, &p, db_col_int(st, 5), db_col_time(st, 6), db_col_time(st, 7),
+		          db_col_time(st, 8), &row) &&
+		    (rc = row_push(ctx, &rows, &row)))
+			break;
 	}
 	db_done(st);
 	rc = rc < 0 ? rc : RECIP_OK;
 
-	expected_row *rows = NULL;
-	size_t n = 0;
-	if (!rc && n_ids && !(rows = calloc(n_ids, sizeof(*rows))))
-		rc = recip_oom(ctx);
+	/* those with visits since the cut-off, usually today's customers; a
+	 * score with later visits is never lower, so the same floor applies */
+	int64_t *ids = NULL;
+	size_t n_ids = 0, cap_ids = 0;
+	if (!rc)
+		rc = db_query(ctx, &st,
+		              "SELECT r.party_id FROM party_rollup r JOIN visit_weekday w ON w.party_id = r.party_id "
+		              "AND w.weekday = ? JOIN party p ON p.id = r.party_id WHERE p.archived = 0 AND r.last_visit_at > ? "
+		              "AND w.score_key >= ?",
+		              "iid", (int64_t)weekday, cutoff, threshold);
+	if (!rc) {
+		while ((rc = db_step(ctx, st)) == DB_ROW) {
+			if (n_ids == cap_ids) {
+				size_t ncap = cap_ids ? cap_ids * 2 : 64;
+				int64_t *grown = realloc(ids, ncap * sizeof(*grown));
+				if (!grown) {
+					rc = recip_oom(ctx);
+					break;
+				}
+				ids = grown;
+				cap_ids = ncap;
+			}
+			ids[n_ids++] = db_col_int(st, 0);
+		}
+		db_done(st);
+		rc = rc < 0 ? rc : RECIP_OK;
+	}
 	for (size_t i = 0; i < n_ids && !rc; i++) {
-		party_rollup stored;
-		party_standing s;
-		engine_rollup e;
-		rc = rollup_read(ctx, ids[i], &stored);
-		if (!rc)
-			rc = standing_as_of(ctx, ids[i], &stored, cutoff, &s);
-		if (!rc)
-			rc = engine_as_of(ctx, ids[i], &stored, cutoff, &e);
-		if (rc)
-			break;
-		/* a regular who lapsed by then is not expected (the lapsed moment says so) */
-		if (s.r.visit_count < cfg->expected_min_visits || s.r.last_visit_at == TIME_NONE ||
-		    day - day_of(s.r.last_visit_at) > cfg->expected_window ||
-		    (e.lapse_at != TIME_NONE && e.lapse_at <= day * RECIP_DAY))
-			continue;
-		const weekday_pattern *p = &e.weekday[weekday];
-		double l = likelihood(cfg, p, day_of(s.r.first_visit_at), day);
-		if (l + 1e-9 < cfg->expected_min_likelihood)
-			continue;
-		rows[n++] = (expected_row){ids[i], l, p->usual_minute, s.r.visit_count, p->days, s.r.last_visit_at};
+		expected_row row;
+		bool keep;
+		rc = judge_since(ctx, ids[i], day, cutoff, &row, &keep);
+		if (!rc && keep)
+			rc = row_push(ctx, &rows, &row);
 	}
 	free(ids);
+	size_t n = rows.n;
 	if (!rc && n > 1)
-		qsort(rows, n, sizeof(*rows), by_time);
+		qsort(rows.items, n, sizeof(*rows.items), by_time);
+	/* only the regulars shown are looked up: name, facts, today's visit */
 	json_t *items = rc ? NULL : json_array();
 	if (!rc && !items)
 		rc = recip_oom(ctx);
-	for (size_t i = 0; i < n && !rc; i++) {
+	for (size_t i = 0; i < n && (!limit || i < limit) && !rc; i++) {
+		const expected_row *row = &rows.items[i];
 		char *name = NULL, usual[8];
 		json_t *facts = NULL;
 		recip_time visited = TIME_NONE;
-		int minute = (int)lround(rows[i].minute);
+		int minute = (int)lround(row->minute);
 		snprintf(usual, sizeof(usual), "%02d:%02d", minute / 60 % 24, minute % 60);
-		rc = party_name(ctx, rows[i].party, &name);
+		rc = party_name(ctx, row->party, &name);
 		if (!rc)
-			rc = facts_json(ctx, rows[i].party, &facts);
+			rc = facts_json(ctx, row->party, &facts);
 		if (!rc)
 			rc = db_int(ctx, &visited, TIME_NONE,
 			            "SELECT MIN(at) FROM visit WHERE party_id = ? AND at >= ? AND at < ? AND at <= ?", "iiii",
-			            rows[i].party, day * RECIP_DAY, (day + 1) * RECIP_DAY, as_of);
+			            row->party, day * RECIP_DAY, (day + 1) * RECIP_DAY, as_of);
 		if (!rc) {
 			json_t *item = json_pack("{s:I, s:s, s:o, s:s, s:I, s:I, s:o, s:o, s:o}", "party",
-			                         (json_int_t)rows[i].party, "name", name, "likelihood",
-			                         jreal(round(rows[i].likelihood * 100) / 100), "usual_time", usual, "visits",
-			                         (json_int_t)rows[i].visits, "weekday_visits", (json_int_t)rows[i].weekday_visits,
-			                         "last_visit_at", jtime(rows[i].last_visit), "visited_at", jtime(visited),
+			                         (json_int_t)row->party, "name", name, "likelihood",
+			                         jreal(round(row->likelihood * 100) / 100), "usual_time", usual, "visits",
+			                         (json_int_t)row->visits, "weekday_visits", (json_int_t)row->weekday_visits,
+			                         "last_visit_at", jtime(row->last_visit), "visited_at", jtime(visited),
 			                         "facts", facts);
 			facts = NULL;
 			if (jappend(items, item))
@@ -196,14 +281,19 @@ int recip_expected_report(recip_ctx *ctx, json_t **out, recip_time day_time, rec
 		json_decref(facts);
 		free(name);
 	}
-	free(rows);
+	free(rows.items);
 	if (rc) {
 		json_decref(items);
 		return rc;
 	}
 	char date[16];
 	recip_date_format(date, sizeof(date), day * RECIP_DAY);
-	*out = json_pack("{s:s, s:s, s:o, s:o}", "date", date, "weekday", weekday_name(weekday), "as_of", jtime(as_of),
-	                 "items", items);
+	*out = json_pack("{s:s, s:s, s:o, s:I, s:o}", "date", date, "weekday", weekday_name(weekday), "as_of",
+	                 jtime(as_of), "total", (json_int_t)n, "items", items);
 	return *out ? RECIP_OK : recip_oom(ctx);
+}
+
+int recip_expected_report(recip_ctx *ctx, json_t **out, recip_time day, recip_time as_of)
+{
+	return expected_report(ctx, out, day, as_of, 0);
 }

@@ -220,6 +220,12 @@ static void reports_as_of_equal_a_truncated_ledger(void **state)
 	assert_ok_in(all, recip_expected_report(all, &a, day + 2 * RECIP_DAY, day));
 	assert_ok_in(cut, recip_expected_report(cut, &b, day + 2 * RECIP_DAY, day));
 	assert_same_doc("expected in two days", a, b);
+	assert_ok_in(all, recip_expected_report(all, &a, day, day));
+	assert_ok_in(cut, recip_expected_report(cut, &b, day, day));
+	assert_same_doc("expected today", a, b);
+	assert_ok_in(all, recip_expected_report(all, &a, day - RECIP_DAY, day));
+	assert_ok_in(cut, recip_expected_report(cut, &b, day - RECIP_DAY, day));
+	assert_same_doc("expected yesterday", a, b);
 	assert_ok_in(all, recip_genuine_report(all, &a, 0, day));
 	assert_ok_in(cut, recip_genuine_report(cut, &b, 0, day));
 	assert_same_doc("genuineness", a, b);
