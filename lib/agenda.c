@@ -114,21 +114,10 @@ static int due_section_json(recip_ctx *ctx, recip_time as_of, size_t s, size_t l
 	int rc = due_collect(ctx, as_of, 0, limit, &rows, &n, &total);
 	if (rc)
 		return rc;
-	json_t *items = json_array();
-	if (!items)
-		rc = recip_oom(ctx);
-	for (size_t i = 0; i < n && !rc; i++) {
-		json_t *item;
-		rc = due_item(ctx, &rows[i], as_of, &item);
-		if (!rc && jappend(items, item))
-			rc = recip_oom(ctx);
-	}
+	json_t *items = NULL;
+	rc = due_items(ctx, rows, n, as_of, &items);
 	free(rows);
-	if (rc) {
-		json_decref(items);
-		return rc;
-	}
-	return section_json(ctx, s, total, false, items, out);
+	return rc ? rc : section_json(ctx, s, total, false, items, out);
 }
 
 static int expected_section_json(recip_ctx *ctx, recip_time as_of, size_t s, size_t limit, json_t **out)

@@ -224,6 +224,23 @@ static int each_later(run *r, size_t t, party_fn each)
 	return rc;
 }
 
+/* One page of a trigger's candidates, from `offset` in the trigger's order. */
+typedef int (*page_fn)(run *r, int64_t offset, db_stmt **st);
+
+/* A party-level trigger: its covered candidates page by page until it has
+ * more than the cap, then the parties with entries after as_of. */
+static int party_pages(run *r, size_t t, page_fn query, party_fn each)
+{
+	int rc = RECIP_OK;
+	bool last = false;
+	for (int64_t offset = 0; !rc && !last && !full(r); offset += r->page) {
+		db_stmt *st;
+		rc = query(r, offset, &st);
+		rc = party_page(r, t, rc, st, each, &last);
+	}
+	return rc ? rc : each_later(r, t, each);
+}
+
 /* A party's standing and engine roll-up as of the run's time. */
 static int party_state(run *r, int64_t party, party_standing *s, engine_rollup *e)
 {
@@ -258,21 +275,19 @@ static int first_visit_of(run *r, size_t t, int64_t party)
 	return emit(r, &m);
 }
 
-static int collect_first_visit(run *r, size_t t)
+static int first_visit_page(run *r, int64_t offset, db_stmt **st)
 {
 	recip_time from = (r->today - r->cfg->moment_first_visit_days) * RECIP_DAY;
-	int rc = RECIP_OK;
-	bool last = false;
-	for (int64_t offset = 0; !rc && !last && !full(r); offset += r->page) {
-		db_stmt *st;
-		rc = db_query(r->ctx, &st,
-		              "SELECT r.party_id FROM party_rollup r JOIN party p ON p.id = r.party_id WHERE p.archived = 0 "
-		              "AND r.first_visit_at >= ? AND r.first_visit_at <= ? "
-		              "AND (r.last_contact_at IS NULL OR r.last_contact_at <= ?) ORDER BY r.first_visit_at, r.party_id LIMIT ? OFFSET ?",
-		              "iiiii", from, r->as_of, r->as_of, r->page, offset);
-		rc = party_page(r, t, rc, st, first_visit_of, &last);
-	}
-	return rc ? rc : each_later(r, t, first_visit_of);
+	return db_query(r->ctx, st,
+	                "SELECT r.party_id FROM party_rollup r JOIN party p ON p.id = r.party_id WHERE p.archived = 0 "
+	                "AND r.first_visit_at >= ? AND r.first_visit_at <= ? AND (r.last_contact_at IS NULL OR "
+	                "r.last_contact_at <= ?) ORDER BY r.first_visit_at, r.party_id LIMIT ? OFFSET ?",
+	                "iiiii", from, r->as_of, r->as_of, r->page, offset);
+}
+
+static int collect_first_visit(run *r, size_t t)
+{
+	return party_pages(r, t, first_visit_page, first_visit_of);
 }
 
 static int nth_visit_of(run *r, size_t t, int64_t party)
@@ -291,24 +306,22 @@ static int nth_visit_of(run *r, size_t t, int64_t party)
 	return emit(r, &m);
 }
 
+static int nth_visit_page(run *r, int64_t offset, db_stmt **st)
+{
+	recip_time from = (r->today - r->cfg->moment_milestone_days) * RECIP_DAY;
+	return db_query(r->ctx, st,
+	                "SELECT e.party_id FROM party_engine e JOIN party_rollup r ON r.party_id = e.party_id "
+	                "JOIN party p ON p.id = e.party_id WHERE p.archived = 0 AND e.milestone_at >= ? "
+	                "AND e.milestone_at <= ? AND (r.last_contact_at IS NULL OR r.last_contact_at <= ?) "
+	                "ORDER BY e.milestone_at, e.party_id LIMIT ? OFFSET ?",
+	                "iiiii", from, r->as_of, r->as_of, r->page, offset);
+}
+
 static int collect_nth_visit(run *r, size_t t)
 {
 	if (r->cfg->moment_nth_visit <= 0)
 		return RECIP_OK;
-	recip_time from = (r->today - r->cfg->moment_milestone_days) * RECIP_DAY;
-	int rc = RECIP_OK;
-	bool last = false;
-	for (int64_t offset = 0; !rc && !last && !full(r); offset += r->page) {
-		db_stmt *st;
-		rc = db_query(r->ctx, &st,
-		              "SELECT e.party_id FROM party_engine e JOIN party_rollup r ON r.party_id = e.party_id "
-		              "JOIN party p ON p.id = e.party_id WHERE p.archived = 0 AND e.milestone_at >= ? "
-		              "AND e.milestone_at <= ? AND (r.last_contact_at IS NULL OR r.last_contact_at <= ?) "
-		              "ORDER BY e.milestone_at, e.party_id LIMIT ? OFFSET ?",
-		              "iiiii", from, r->as_of, r->as_of, r->page, offset);
-		rc = party_page(r, t, rc, st, nth_visit_of, &last);
-	}
-	return rc ? rc : each_later(r, t, nth_visit_of);
+	return party_pages(r, t, nth_visit_page, nth_visit_of);
 }
 
 static int lapsed_of(run *r, size_t t, int64_t party)
@@ -330,22 +343,20 @@ static int lapsed_of(run *r, size_t t, int64_t party)
 	return emit(r, &m);
 }
 
-static int collect_lapsed(run *r, size_t t)
+static int lapsed_page(run *r, int64_t offset, db_stmt **st)
 {
 	recip_time from = (r->today - r->cfg->moment_lapsed_days) * RECIP_DAY;
-	int rc = RECIP_OK;
-	bool last = false;
-	for (int64_t offset = 0; !rc && !last && !full(r); offset += r->page) {
-		db_stmt *st;
-		rc = db_query(r->ctx, &st,
-		              "SELECT e.party_id FROM party_engine e JOIN party_rollup r ON r.party_id = e.party_id "
-		              "JOIN party p ON p.id = e.party_id WHERE p.archived = 0 AND e.lapse_at >= ? "
-		              "AND e.lapse_at <= ? AND (r.last_contact_at IS NULL OR r.last_contact_at <= ?) "
-		              "ORDER BY e.lapse_at, e.party_id LIMIT ? OFFSET ?",
-		              "iiiii", from, r->as_of, r->as_of, r->page, offset);
-		rc = party_page(r, t, rc, st, lapsed_of, &last);
-	}
-	return rc ? rc : each_later(r, t, lapsed_of);
+	return db_query(r->ctx, st,
+	                "SELECT e.party_id FROM party_engine e JOIN party_rollup r ON r.party_id = e.party_id "
+	                "JOIN party p ON p.id = e.party_id WHERE p.archived = 0 AND e.lapse_at >= ? "
+	                "AND e.lapse_at <= ? AND (r.last_contact_at IS NULL OR r.last_contact_at <= ?) "
+	                "ORDER BY e.lapse_at, e.party_id LIMIT ? OFFSET ?",
+	                "iiiii", from, r->as_of, r->as_of, r->page, offset);
+}
+
+static int collect_lapsed(run *r, size_t t)
+{
+	return party_pages(r, t, lapsed_page, lapsed_of);
 }
 
 static int owe_of(run *r, size_t t, int64_t party)
@@ -380,25 +391,24 @@ static int owe_of(run *r, size_t t, int64_t party)
 	return emit(r, &m);
 }
 
-static int collect_owe(run *r, size_t t)
+static int owe_page(run *r, int64_t offset, db_stmt **st)
 {
 	const config *cfg = r->cfg;
 	/* balance(D) < T < 0  ⇔  owe_key > log2(−T) + D/H (engine_rollup.c) */
 	double threshold = cfg->moment_owe_threshold < 0
 	                   ? log2(-cfg->moment_owe_threshold) + (double)r->today / (double)cfg->half_life - 1e-9
 	                   : -1e300;
-	int rc = RECIP_OK;
-	bool last = false;
-	for (int64_t offset = 0; !rc && !last && !full(r); offset += r->page) {
-		db_stmt *st;
-		rc = db_query(r->ctx, &st,
-		              "SELECT e.party_id FROM party_engine e JOIN party_rollup r ON r.party_id = e.party_id "
-		              "JOIN party p ON p.id = e.party_id WHERE p.archived = 0 AND e.owe_key > ? "
-		              "AND (r.last_contact_at IS NULL OR r.last_contact_at <= ?) ORDER BY e.owe_key DESC, e.party_id LIMIT ? OFFSET ?",
-		              "diii", threshold, r->as_of, r->page, offset);
-		rc = party_page(r, t, rc, st, owe_of, &last);
-	}
-	return rc ? rc : each_later(r, t, owe_of);
+	return db_query(r->ctx, st,
+	                "SELECT e.party_id FROM party_engine e JOIN party_rollup r ON r.party_id = e.party_id "
+	                "JOIN party p ON p.id = e.party_id WHERE p.archived = 0 AND e.owe_key > ? "
+	                "AND (r.last_contact_at IS NULL OR r.last_contact_at <= ?) ORDER BY e.owe_key DESC, e.party_id "
+	                "LIMIT ? OFFSET ?",
+	                "diii", threshold, r->as_of, r->page, offset);
+}
+
+static int collect_owe(run *r, size_t t)
+{
+	return party_pages(r, t, owe_page, owe_of);
 }
 
 /* ---- birthdays and anniversaries --------------------------------------------------- */
@@ -538,6 +548,19 @@ static int row_page(run *r, size_t t, int rc, db_stmt *st, fill_fn fill, bool *l
 	return rc;
 }
 
+/* A trigger on one table: its rows page by page until it has more than the cap. */
+static int row_pages(run *r, size_t t, page_fn query, fill_fn fill)
+{
+	int rc = RECIP_OK;
+	bool last = false;
+	for (int64_t offset = 0; !rc && !last && !full(r); offset += r->page) {
+		db_stmt *st;
+		rc = query(r, offset, &st);
+		rc = row_page(r, t, rc, st, fill, &last);
+	}
+	return rc;
+}
+
 static int fill_referral(run *r, size_t t, db_stmt *st, moment *m, bool *keep)
 {
 	m->ref = db_col_int(st, 0);
@@ -552,21 +575,19 @@ static int fill_referral(run *r, size_t t, db_stmt *st, moment *m, bool *keep)
 	return RECIP_OK;
 }
 
-static int collect_referral(run *r, size_t t)
+static int referral_page(run *r, int64_t offset, db_stmt **st)
 {
 	recip_time from = r->as_of - (recip_time)r->cfg->moment_referral_days * RECIP_DAY;
-	int rc = RECIP_OK;
-	bool last = false;
-	for (int64_t offset = 0; !rc && !last && !full(r); offset += r->page) {
-		db_stmt *st;
-		rc = db_query(r->ctx, &st,
-		              "SELECT f.id, f.referrer_id, f.party_id, f.at, f.status, f.resolved_at FROM referral f "
-		              "JOIN party p ON p.id = f.referrer_id WHERE p.archived = 0 AND f.at > ? AND f.at <= ? "
-		              "ORDER BY f.at, f.id LIMIT ? OFFSET ?",
-		              "iiii", from, r->as_of, r->page, offset);
-		rc = row_page(r, t, rc, st, fill_referral, &last);
-	}
-	return rc;
+	return db_query(r->ctx, st,
+	                "SELECT f.id, f.referrer_id, f.party_id, f.at, f.status, f.resolved_at FROM referral f "
+	                "JOIN party p ON p.id = f.referrer_id WHERE p.archived = 0 AND f.at > ? AND f.at <= ? "
+	                "ORDER BY f.at, f.id LIMIT ? OFFSET ?",
+	                "iiii", from, r->as_of, r->page, offset);
+}
+
+static int collect_referral(run *r, size_t t)
+{
+	return row_pages(r, t, referral_page, fill_referral);
 }
 
 static int fill_detractor(run *r, size_t t, db_stmt *st, moment *m, bool *keep)
@@ -581,21 +602,19 @@ static int fill_detractor(run *r, size_t t, db_stmt *st, moment *m, bool *keep)
 	return set_text(r->ctx, &m->text, db_col_text(st, 4));
 }
 
-static int collect_detractor(run *r, size_t t)
+static int detractor_page(run *r, int64_t offset, db_stmt **st)
 {
 	recip_time from = r->as_of - (recip_time)r->cfg->moment_detractor_days * RECIP_DAY;
-	int rc = RECIP_OK;
-	bool last = false;
-	for (int64_t offset = 0; !rc && !last && !full(r); offset += r->page) {
-		db_stmt *st;
-		rc = db_query(r->ctx, &st,
-		              "SELECT n.id, n.party_id, n.score, n.at, n.comment FROM nps n JOIN party p ON p.id = n.party_id "
-		              "WHERE p.archived = 0 AND n.at > ? AND n.at <= ? AND n.score <= 6 AND "
-		              "(n.followed_up_at IS NULL OR n.followed_up_at > ?) ORDER BY n.at, n.id LIMIT ? OFFSET ?",
-		              "iiiii", from, r->as_of, r->as_of, r->page, offset);
-		rc = row_page(r, t, rc, st, fill_detractor, &last);
-	}
-	return rc;
+	return db_query(r->ctx, st,
+	                "SELECT n.id, n.party_id, n.score, n.at, n.comment FROM nps n JOIN party p ON p.id = n.party_id "
+	                "WHERE p.archived = 0 AND n.at > ? AND n.at <= ? AND n.score <= 6 AND "
+	                "(n.followed_up_at IS NULL OR n.followed_up_at > ?) ORDER BY n.at, n.id LIMIT ? OFFSET ?",
+	                "iiiii", from, r->as_of, r->as_of, r->page, offset);
+}
+
+static int collect_detractor(run *r, size_t t)
+{
+	return row_pages(r, t, detractor_page, fill_detractor);
 }
 
 static int fill_promise(run *r, size_t t, db_stmt *st, moment *m, bool *keep)
@@ -609,25 +628,23 @@ static int fill_promise(run *r, size_t t, db_stmt *st, moment *m, bool *keep)
 	return set_text(r->ctx, &m->text, db_col_text(st, 2));
 }
 
-static int collect_promise(run *r, size_t t)
+static int promise_page(run *r, int64_t offset, db_stmt **st)
 {
 	/* open as of as_of: still open (index on status, due_at), or resolved
 	 * after it (index on resolved_at) */
 	recip_time horizon = (r->today + 1 + r->cfg->moment_promise_days) * RECIP_DAY - 1;
-	int rc = RECIP_OK;
-	bool last = false;
-	for (int64_t offset = 0; !rc && !last && !full(r); offset += r->page) {
-		db_stmt *st;
-		rc = db_query(r->ctx, &st,
-		              "SELECT pr.id, pr.party_id, pr.what, pr.due_at FROM promise pr JOIN party p ON p.id = pr.party_id "
-		              "WHERE p.archived = 0 AND pr.status = 'open' AND pr.due_at <= ? AND pr.at <= ? "
-		              "UNION ALL SELECT pr.id, pr.party_id, pr.what, pr.due_at FROM promise pr "
-		              "JOIN party p ON p.id = pr.party_id WHERE p.archived = 0 AND pr.resolved_at > ? "
-		              "AND pr.due_at <= ? AND pr.at <= ? ORDER BY 4, 1 LIMIT ? OFFSET ?",
-		              "iiiiiii", horizon, r->as_of, r->as_of, horizon, r->as_of, r->page, offset);
-		rc = row_page(r, t, rc, st, fill_promise, &last);
-	}
-	return rc;
+	return db_query(r->ctx, st,
+	                "SELECT pr.id, pr.party_id, pr.what, pr.due_at FROM promise pr JOIN party p ON p.id = pr.party_id "
+	                "WHERE p.archived = 0 AND pr.status = 'open' AND pr.due_at <= ? AND pr.at <= ? "
+	                "UNION ALL SELECT pr.id, pr.party_id, pr.what, pr.due_at FROM promise pr "
+	                "JOIN party p ON p.id = pr.party_id WHERE p.archived = 0 AND pr.resolved_at > ? "
+	                "AND pr.due_at <= ? AND pr.at <= ? ORDER BY 4, 1 LIMIT ? OFFSET ?",
+	                "iiiiiii", horizon, r->as_of, r->as_of, horizon, r->as_of, r->page, offset);
+}
+
+static int collect_promise(run *r, size_t t)
+{
+	return row_pages(r, t, promise_page, fill_promise);
 }
 
 static int fill_ask(run *r, size_t t, db_stmt *st, moment *m, bool *keep)
@@ -654,32 +671,36 @@ static int fill_ask(run *r, size_t t, db_stmt *st, moment *m, bool *keep)
 }
 
 /* Open asks as of as_of in one direction, oldest first. */
-static int collect_asks(run *r, size_t t, const char *direction)
+/* Open asks as of as_of in one direction, oldest first. */
+static int asks_page(run *r, const char *direction, int64_t offset, db_stmt **st)
 {
-	int rc = RECIP_OK;
-	bool last = false;
-	for (int64_t offset = 0; !rc && !last && !full(r); offset += r->page) {
-		db_stmt *st;
-		rc = db_query(r->ctx, &st,
-		              "SELECT a.id, a.party_id, a.what, a.at, a.note, a.forced FROM ask a JOIN party p ON p.id = a.party_id "
-		              "WHERE p.archived = 0 AND a.direction = ? AND a.status = 'open' AND a.at <= ? "
-		              "UNION ALL SELECT a.id, a.party_id, a.what, a.at, a.note, a.forced FROM ask a "
-		              "JOIN party p ON p.id = a.party_id WHERE p.archived = 0 AND a.direction = ? AND a.resolved_at > ? "
-		              "AND a.at <= ? ORDER BY 4, 1 LIMIT ? OFFSET ?",
-		              "titiiii", direction, r->as_of, direction, r->as_of, r->as_of, r->page, offset);
-		rc = row_page(r, t, rc, st, fill_ask, &last);
-	}
-	return rc;
+	return db_query(r->ctx, st,
+	                "SELECT a.id, a.party_id, a.what, a.at, a.note, a.forced FROM ask a JOIN party p ON p.id = a.party_id "
+	                "WHERE p.archived = 0 AND a.direction = ? AND a.status = 'open' AND a.at <= ? "
+	                "UNION ALL SELECT a.id, a.party_id, a.what, a.at, a.note, a.forced FROM ask a "
+	                "JOIN party p ON p.id = a.party_id WHERE p.archived = 0 AND a.direction = ? AND a.resolved_at > ? "
+	                "AND a.at <= ? ORDER BY 4, 1 LIMIT ? OFFSET ?",
+	                "titiiii", direction, r->as_of, direction, r->as_of, r->as_of, r->page, offset);
+}
+
+static int our_asks_page(run *r, int64_t offset, db_stmt **st)
+{
+	return asks_page(r, "ours", offset, st);
+}
+
+static int their_asks_page(run *r, int64_t offset, db_stmt **st)
+{
+	return asks_page(r, "theirs", offset, st);
 }
 
 static int collect_follow_up(run *r, size_t t)
 {
-	return collect_asks(r, t, "ours");
+	return row_pages(r, t, our_asks_page, fill_ask);
 }
 
 static int collect_their_ask(run *r, size_t t)
 {
-	return collect_asks(r, t, "theirs");
+	return row_pages(r, t, their_asks_page, fill_ask);
 }
 
 /* ---- suggestions ------------------------------------------------------------------------- */

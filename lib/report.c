@@ -436,6 +436,24 @@ int due_item(recip_ctx *ctx, const due_row *row, recip_time as_of, json_t **out)
 	return rc;
 }
 
+int due_items(recip_ctx *ctx, const due_row *rows, size_t n, recip_time as_of, json_t **out)
+{
+	json_t *items = json_array();
+	int rc = items ? RECIP_OK : recip_oom(ctx);
+	for (size_t i = 0; i < n && !rc; i++) {
+		json_t *item;
+		rc = due_item(ctx, &rows[i], as_of, &item);
+		if (!rc && jappend(items, item))
+			rc = recip_oom(ctx);
+	}
+	if (rc) {
+		json_decref(items);
+		return rc;
+	}
+	*out = items;
+	return RECIP_OK;
+}
+
 int recip_due_report(recip_ctx *ctx, json_t **out, recip_time as_of, int within_days)
 {
 	if (!ctx->db)
@@ -447,20 +465,11 @@ int recip_due_report(recip_ctx *ctx, json_t **out, recip_time as_of, int within_
 	int rc = due_collect(ctx, as_of, within_days, 0, &rows, &n, &total);
 	if (rc)
 		return rc;
-	json_t *items = json_array();
-	if (!items)
-		rc = recip_oom(ctx);
-	for (size_t i = 0; i < n && !rc; i++) {
-		json_t *item;
-		rc = due_item(ctx, &rows[i], as_of, &item);
-		if (!rc && jappend(items, item))
-			rc = recip_oom(ctx);
-	}
+	json_t *items = NULL;
+	rc = due_items(ctx, rows, n, as_of, &items);
 	free(rows);
-	if (rc) {
-		json_decref(items);
+	if (rc)
 		return rc;
-	}
 	*out = json_pack("{s:o, s:i, s:o}", "as_of", jtime(as_of), "within_days", within_days, "items", items);
 	return *out ? RECIP_OK : recip_oom(ctx);
 }

@@ -48,6 +48,8 @@ int due_collect(recip_ctx *ctx, recip_time as_of, int within_days, size_t limit,
 /* One row of the due list as a document: name, cadence, last contact,
  * days overdue, facts and signals. */
 int due_item(recip_ctx *ctx, const due_row *row, recip_time as_of, json_t **out);
+/* … and rows of it as an array. */
+int due_items(recip_ctx *ctx, const due_row *rows, size_t n, recip_time as_of, json_t **out);
 
 /* The article before a kind of exchange or ask: "a ", "an " or "". */
 const char *article(const char *noun);

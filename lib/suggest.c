@@ -120,12 +120,8 @@ const char *weekday_name(int weekday)
 void day_phrase(char *out, size_t size, int64_t day, int64_t today)
 {
 	int64_t diff = day - today;
-	if (diff == 0)
-		snprintf(out, size, "today");
-	else if (diff == 1)
-		snprintf(out, size, "tomorrow");
-	else if (diff == -1)
-		snprintf(out, size, "yesterday");
+	if (diff >= -1 && diff <= 1)
+		ago_phrase(out, size, day, today);
 	else if (diff > 1 && diff < 7)
 		snprintf(out, size, "on %s (in %lld days)", weekday_name(weekday_of_day(day)), (long long)diff);
 	else if (diff < -1 && diff > -7)

@@ -34,23 +34,15 @@ static void print_bullet(cli *c, const char *text)
 	fprintf(c->out, "  • %s\n", text);
 }
 
+bool due_when(char *out, size_t size, json_t *p);
+
 /* One keep-in-touch item on one line: who, how overdue, the last contact,
  * and what we know. */
-void print_due_line(cli *c, json_t *p, bool bullet);
-
-void print_due_line(cli *c, json_t *p, bool bullet)
+static void print_due_line(cli *c, json_t *p)
 {
-	json_int_t overdue = json_integer_value(json_object_get(p, "days_overdue"));
 	char when[64];
-	if (json_is_true(json_object_get(p, "never_contacted")))
-		snprintf(when, sizeof(when), "never in touch");
-	else if (overdue > 0)
-		snprintf(when, sizeof(when), "%lld day%s overdue", (long long)overdue, overdue == 1 ? "" : "s");
-	else if (overdue == 0)
-		snprintf(when, sizeof(when), "due today");
-	else
-		snprintf(when, sizeof(when), "due in %lld day%s", (long long)-overdue, overdue == -1 ? "" : "s");
-	fprintf(c->out, "%s%s%s%s — %s, every %lld days", bullet ? "  • " : "", cli_bold(c), jtext(p, "name"),
+	due_when(when, sizeof(when), p);
+	fprintf(c->out, "  • %s%s%s — %s, every %lld days", cli_bold(c), jtext(p, "name"),
 	        cli_reset(c), when, (long long)json_integer_value(json_object_get(p, "cadence_days")));
 	json_t *need = json_object_get(json_object_get(p, "signals"), "need_only");
 	if (json_is_true(json_object_get(need, "flag")))
@@ -151,7 +143,7 @@ static int run_agenda(cli *c)
 		json_array_foreach(items, i, item)
 		{
 			if (!strcmp(name, "due"))
-				print_due_line(c, item, true);
+				print_due_line(c, item);
 			else
 				print_bullet(c, jtext(item, "suggestion"));
 		}
