@@ -18,8 +18,9 @@
  */
 #include "db.h"
 #include "engine_rollup.h"
-#include "expected.h"
 #include "entity.h"
+#include "expected.h"
+#include "ids.h"
 #include "rollup.h"
 #include "suggest.h"
 
@@ -213,39 +214,23 @@ int expected_report(recip_ctx *ctx, json_t **out, recip_time day_time, recip_tim
 
 	/* those with visits since the cut-off, usually today's customers; a
 	 * score with later visits is never lower, so the same floor applies */
-	int64_t *ids = NULL;
-	size_t n_ids = 0, cap_ids = 0;
+	id_list since = {0};
 	if (!rc)
 		rc = db_query(ctx, &st,
 		              "SELECT r.party_id FROM party_rollup r JOIN visit_weekday w ON w.party_id = r.party_id "
 		              "AND w.weekday = ? JOIN party p ON p.id = r.party_id WHERE p.archived = 0 AND r.last_visit_at > ? "
 		              "AND w.score_key >= ?",
 		              "iid", (int64_t)weekday, cutoff, threshold);
-	if (!rc) {
-		while ((rc = db_step(ctx, st)) == DB_ROW) {
-			if (n_ids == cap_ids) {
-				size_t ncap = cap_ids ? cap_ids * 2 : 64;
-				int64_t *grown = realloc(ids, ncap * sizeof(*grown));
-				if (!grown) {
-					rc = recip_oom(ctx);
-					break;
-				}
-				ids = grown;
-				cap_ids = ncap;
-			}
-			ids[n_ids++] = db_col_int(st, 0);
-		}
-		db_done(st);
-		rc = rc < 0 ? rc : RECIP_OK;
-	}
-	for (size_t i = 0; i < n_ids && !rc; i++) {
+	if (!rc)
+		rc = id_list_read(ctx, st, &since);
+	for (size_t i = 0; i < since.n && !rc; i++) {
 		expected_row row;
 		bool keep;
-		rc = judge_since(ctx, ids[i], day, cutoff, &row, &keep);
+		rc = judge_since(ctx, since.ids[i], day, cutoff, &row, &keep);
 		if (!rc && keep)
 			rc = row_push(ctx, &rows, &row);
 	}
-	free(ids);
+	id_list_release(&since);
 	size_t n = rows.n;
 	if (!rc && n > 1)
 		qsort(rows.items, n, sizeof(*rows.items), by_time);

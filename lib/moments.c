@@ -18,6 +18,7 @@
 #include "engine_rollup.h"
 #include "entity.h"
 #include "gate.h"
+#include "ids.h"
 #include "report.h"
 #include "rollup.h"
 #include "suggest.h"
@@ -165,35 +166,6 @@ static int set_text(recip_ctx *ctx, char **field, const char *value)
 
 /* ---- party-level triggers: candidates from the roll-ups ----------------------------- */
 
-typedef struct id_list {
-	int64_t *ids;
-	size_t n, cap;
-} id_list;
-
-static int id_push(recip_ctx *ctx, id_list *l, int64_t id)
-{
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 32;
-		int64_t *grown = realloc(l->ids, cap * sizeof(*grown));
-		if (!grown)
-			return recip_oom(ctx);
-		l->ids = grown;
-		l->cap = cap;
-	}
-	l->ids[l->n++] = id;
-	return RECIP_OK;
-}
-
-static int ids_from(recip_ctx *ctx, db_stmt *st, id_list *l)
-{
-	int rc;
-	while ((rc = db_step(ctx, st)) == DB_ROW)
-		if ((rc = id_push(ctx, l, db_col_int(st, 0))))
-			break;
-	db_done(st);
-	return rc < 0 ? rc : RECIP_OK;
-}
-
 /* Turns one party into a moment of trigger t, or not. */
 typedef int (*party_fn)(run *r, size_t t, int64_t party);
 
@@ -206,11 +178,11 @@ static int party_page(run *r, size_t t, int rc, db_stmt *st, party_fn each, bool
 	if (rc)
 		return rc;
 	id_list ids = {0};
-	rc = ids_from(r->ctx, st, &ids);
+	rc = id_list_read(r->ctx, st, &ids);
 	for (size_t i = 0; i < ids.n && !rc; i++)
 		rc = each(r, t, ids.ids[i]);
 	*last = ids.n < (size_t)r->page;
-	free(ids.ids);
+	id_list_release(&ids);
 	return rc;
 }
 
@@ -1021,7 +993,7 @@ int moments_collect(recip_ctx *ctx, recip_time as_of, bool with_dismissed, size_
 	                  "AND r.last_contact_at > ?",
 	                  "i", as_of);
 	if (!rc)
-		rc = ids_from(ctx, st, &later);
+		rc = id_list_read(ctx, st, &later);
 	/* in order of id (sorted here: an ORDER BY would make SQLite scan
 	 * every roll-up in id order instead of the range on last contact) */
 	if (!rc && later.n > 1)
@@ -1033,7 +1005,7 @@ int moments_collect(recip_ctx *ctx, recip_time as_of, bool with_dismissed, size_
 		if (!ctx->cfg.trigger_off[t])
 			rc = triggers[t].collect(&r, t);
 	}
-	free(later.ids);
+	id_list_release(&later);
 	if (rc) {
 		moment_list_release(out);
 		return rc;

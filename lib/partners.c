@@ -7,6 +7,7 @@
 #include "partners.h"
 #include "db.h"
 #include "entity.h"
+#include "ids.h"
 #include "rollup.h"
 #include "trust.h"
 
@@ -452,29 +453,15 @@ int recip_fit_report(recip_ctx *ctx, json_t **out, int64_t partner, recip_time a
 	} else {
 		/* every party with the role partner: few, found through the index on roles */
 		db_stmt *st;
-		int64_t *ids = NULL;
-		size_t n = 0, cap = 0;
+		id_list partners = {0};
 		rc = db_query(ctx, &st,
 		              "SELECT v.party_id FROM party_value v JOIN party p ON p.id = v.party_id WHERE v.field = 'role' "
 		              "AND v.value_key = 'partner' AND p.archived = 0 ORDER BY v.party_id",
 		              "");
-		if (!rc) {
-			while ((rc = db_step(ctx, st)) == DB_ROW) {
-				if (n == cap) {
-					size_t ncap = cap ? cap * 2 : 16;
-					int64_t *grown = realloc(ids, ncap * sizeof(*grown));
-					if (!grown) {
-						rc = recip_oom(ctx);
-						break;
-					}
-					ids = grown;
-					cap = ncap;
-				}
-				ids[n++] = db_col_int(st, 0);
-			}
-			db_done(st);
-			rc = rc < 0 ? rc : RECIP_OK;
-		}
+		if (!rc)
+			rc = id_list_read(ctx, st, &partners);
+		size_t n = partners.n;
+		const int64_t *ids = partners.ids;
 		json_t **items = rc || !n ? NULL : calloc(n, sizeof(*items));
 		if (!rc && n && !items)
 			rc = recip_oom(ctx);
@@ -493,7 +480,7 @@ int recip_fit_report(recip_ctx *ctx, json_t **out, int64_t partner, recip_time a
 				json_decref(items[i]);
 		}
 		free(items);
-		free(ids);
+		id_list_release(&partners);
 		if (!rc) {
 			doc = json_pack("{s:o, s:o}", "as_of", jtime(as_of), "items", arr);
 			if (!doc)
