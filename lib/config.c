@@ -63,7 +63,7 @@ static const setting settings[] = {
 	 "the NPS counts each party's latest answer within this long"},
 	{"advocacy.growth_period", SET_DAYS, OFF(growth_period), "90d", 1, 3650,
 	 "the period of the growth report (referrals, K-factor) unless --period says otherwise"},
-	{"moments.nth_visit", SET_COUNT, OFF(moment_nth_visit), "10", 0, 10000,
+	{"moments.nth_visit", SET_COUNT, OFF(moment_nth_visit), "25", 0, 10000,
 	 "every n-th visit is a moment to celebrate (0: off)"},
 	{"moments.birthday_within", SET_DAYS, OFF(moment_birthday_days), "7d", 0, 60,
 	 "birthdays and anniversaries this close are moments"},
@@ -71,18 +71,34 @@ static const setting settings[] = {
 	 "a regular is lapsed after this many times their usual gap between visits"},
 	{"moments.lapsed_min_visits", SET_COUNT, OFF(moment_lapsed_min_visits), "4", 2, 10000,
 	 "visits needed before a customer can lapse"},
+	{"moments.lapsed_min_gap", SET_DAYS, OFF(moment_lapsed_min_days), "7d", 1, 3650,
+	 "a regular is never lapsed before this long away (a weekday regular is not lapsed on Monday)"},
 	{"moments.owe_below", SET_NUMBER, OFF(moment_owe_threshold), "-3", -1000, 0,
 	 "we owe them when the balance is below this"},
 	{"moments.first_visit_within", SET_DAYS, OFF(moment_first_visit_days), "7d", 0, 365,
 	 "a first visit stays a moment this long"},
 	{"moments.promise_within", SET_DAYS, OFF(moment_promise_days), "3d", 0, 365,
 	 "promises due this soon are on the agenda"},
+	{"moments.milestone_within", SET_DAYS, OFF(moment_milestone_days), "7d", 0, 365,
+	 "an n-th visit stays a moment this long"},
+	{"moments.lapsed_within", SET_DAYS, OFF(moment_lapsed_days), "60d", 1, 3650,
+	 "a lapsed regular stays a moment this long after the lapse"},
+	{"moments.referral_within", SET_DAYS, OFF(moment_referral_days), "30d", 1, 3650,
+	 "a referral stays a moment to thank its referrer this long at most"},
+	{"moments.detractor_within", SET_DAYS, OFF(moment_detractor_days), "30d", 1, 3650,
+	 "an NPS detractor (0-6) not followed up stays a moment this long"},
+	{"moments.follow_up_after", SET_DAYS, OFF(moment_follow_up_days), "7d", 1, 365,
+	 "follow up an open ask of ours after this long without contact"},
 	{"expected.window", SET_DAYS, OFF(expected_window), "90d", 7, 3650,
-	 "visit history looked at to expect regulars"},
+	 "a regular not seen for this long is not expected"},
 	{"expected.min_visits", SET_COUNT, OFF(expected_min_visits), "3", 1, 10000,
-	 "visits in the window that make a regular"},
-	{"expected.min_likelihood", SET_SHARE, OFF(expected_min_likelihood), "0.3", 0, 1,
+	 "visits that make a regular (and weeks of history a likelihood is judged on at least)"},
+	{"expected.min_likelihood", SET_SHARE, OFF(expected_min_likelihood), "0.3", 0.01, 1,
 	 "expect a regular when the likelihood of a visit that day is at least this"},
+	{"expected.half_life", SET_DAYS, OFF(expected_half_life), "8w", 7, 3650,
+	 "a visit on a weekday counts half as much towards that weekday's habit after this long"},
+	{"agenda.limit", SET_COUNT, OFF(agenda_limit), "10", 0, 10000,
+	 "items shown per section of the agenda (0: all)"},
 };
 
 #define N_SETTINGS (sizeof(settings) / sizeof(settings[0]))
@@ -274,6 +290,37 @@ static int set_cadence(config *cfg, const char *role, const char *text, const ch
 	return 0;
 }
 
+/* [triggers] NAME = on|off: a moment trigger of the table in moments.c. */
+static int set_trigger(config *cfg, const char *name, const char *text, const char *source, char *why,
+                       size_t why_size)
+{
+	size_t index = 0;
+	const char *known;
+	while ((known = moment_trigger_name(index)) && strcasecmp(known, name))
+		index++;
+	if (!known) {
+		buf names = BUF_INIT;
+		for (size_t i = 0; moment_trigger_name(i); i++)
+			buf_printf(&names, "%s%s", i ? ", " : "", moment_trigger_name(i));
+		snprintf(why, why_size, "unknown trigger (known: %s)", names.data);
+		buf_release(&names);
+		return -1;
+	}
+	bool on;
+	if (!strcasecmp(text, "on") || !strcasecmp(text, "yes") || !strcasecmp(text, "true") || !strcmp(text, "1"))
+		on = true;
+	else if (!strcasecmp(text, "off") || !strcasecmp(text, "no") || !strcasecmp(text, "false") || !strcmp(text, "0"))
+		on = false;
+	else {
+		snprintf(why, why_size, "expected on or off");
+		return -1;
+	}
+	assert(index < CONFIG_MAX_TRIGGERS);
+	cfg->trigger_off[index] = !on;
+	snprintf(cfg->trigger_sources[index], CONFIG_SOURCE_MAX, "%s", source);
+	return 0;
+}
+
 /* Sets "section.key" = text; 0, or -1 with why filled in. */
 static int config_apply(config *cfg, const char *name, const char *text, const char *source, char *why,
                         size_t why_size)
@@ -282,6 +329,8 @@ static int config_apply(config *cfg, const char *name, const char *text, const c
 		return set_kind(cfg, name + 6, text, source, why, why_size);
 	if (!strncasecmp(name, "cadence.", 8))
 		return set_cadence(cfg, name + 8, text, source, why, why_size);
+	if (!strncasecmp(name, "triggers.", 9))
+		return set_trigger(cfg, name + 9, text, source, why, why_size);
 	const setting *s = setting_find(name);
 	if (!s) {
 		snprintf(why, why_size, "unknown setting");
@@ -308,6 +357,8 @@ void config_defaults(config *cfg)
 		set_kind(cfg, builtin_kinds[i].name, builtin_kinds[i].value, "built-in", why, sizeof(why));
 	for (size_t i = 0; i < sizeof(builtin_cadences) / sizeof(builtin_cadences[0]); i++)
 		set_cadence(cfg, builtin_cadences[i].role, builtin_cadences[i].days, "built-in", why, sizeof(why));
+	for (size_t i = 0; moment_trigger_name(i); i++)
+		set_trigger(cfg, moment_trigger_name(i), "on", "built-in", why, sizeof(why));
 }
 
 const config_kind *config_find_kind(const config *cfg, const char *name)
@@ -438,7 +489,8 @@ int recip_config_report(recip_ctx *ctx, json_t **out)
 	json_t *items = json_array();
 	json_t *kinds = json_array();
 	json_t *cadences = json_array();
-	if (!doc || !items || !kinds || !cadences)
+	json_t *triggers = json_array();
+	if (!doc || !items || !kinds || !cadences || !triggers)
 		goto oom;
 	const config *cfg = &ctx->cfg;
 	for (size_t i = 0; i < N_SETTINGS; i++) {
@@ -462,9 +514,16 @@ int recip_config_report(recip_ctx *ctx, json_t **out)
 		if (!item || jappend(cadences, item))
 			goto oom;
 	}
+	for (size_t i = 0; moment_trigger_name(i); i++) {
+		json_t *item = json_pack("{s:s, s:b, s:s}", "trigger", moment_trigger_name(i), "on", !cfg->trigger_off[i],
+		                         "source", cfg->trigger_sources[i]);
+		if (!item || jappend(triggers, item))
+			goto oom;
+	}
 	json_decref(doc);
 	/* "o" hands the arrays to the document, even when packing fails */
-	doc = json_pack("{s:o, s:o, s:o}", "settings", items, "kinds", kinds, "cadences", cadences);
+	doc = json_pack("{s:o, s:o, s:o, s:o}", "settings", items, "kinds", kinds, "cadences", cadences, "triggers",
+	                triggers);
 	if (!doc)
 		return recip_oom(ctx);
 	*out = doc;
@@ -473,6 +532,7 @@ oom:
 	json_decref(items);
 	json_decref(kinds);
 	json_decref(cadences);
+	json_decref(triggers);
 	json_decref(doc);
 	return recip_oom(ctx);
 }

@@ -8,7 +8,7 @@
  *  - Café Lumen: ~40 regulars with six months of visits on their own days
  *    and hours, their regular orders and tables, birthdays, a few treats
  *    on the house, newcomers, regulars who stopped coming, referrals,
- *    reviews and NPS answers.
+ *    reviews and NPS answers, and one who comes every other day.
  *  - Wren Advisory (a consultant): 15 clients in 4 firms, with favours both
  *    ways, introductions, asks (open, granted, declined), promises kept on
  *    time, late, broken and due soon.
@@ -331,6 +331,15 @@ static void cafe(demo *d, int64_t *ids)
 	ask(d, ids[17], "ours", "review", 8, "open", 0, "mentioned the Google page");
 	add(d, "touch", "party", idtext(pid, sizeof(pid), ids[29]), "channel", "message", "at",
 	    when(t, sizeof(t), d, 20, 15, 0), "note", "asked if everything was all right — no answer yet", NULL);
+	/* a regular who comes every other day whatever the weekday: her 25th
+	 * visit was yesterday, an n-th visit to celebrate on any as-of day */
+	int64_t sofia = add(d, "party", "kind", "person", "name", "Sofia Rinaldi", "+role", "customer", "+tag", "cafe",
+	                    NULL);
+	fact(d, sofia, "regular order", "piccolo and an almond biscotti");
+	fact(d, sofia, "works at", "the bookshop two doors down");
+	idtext(pid, sizeof(pid), sofia);
+	for (int ago = 49; ago >= 1 && !d->rc; ago -= 2)
+		add(d, "visit", "party", pid, "at", when(t, sizeof(t), d, ago, 13, 5), "amount", "4.50", NULL);
 }
 
 /* ---- Wren Advisory -------------------------------------------------------------- */
@@ -348,6 +357,12 @@ static void advisory(demo *d)
 	for (size_t i = 0; i < 4; i++)
 		firm_ids[i] = add(d, "party", "kind", "organisation", "name", firms[i].name, "+role", firms[i].role, "+tag",
 		                  "advisory", NULL);
+	/* Alder & Finch was founded thirty years ago, six days from now */
+	char founded[16];
+	if (!d->rc) {
+		recip_field f = {"anniversary", birthday_in(founded, sizeof(founded), d, 6, 1996), RECIP_SET, NULL};
+		d->rc = recip_record_update(d->ctx, "party", firm_ids[2], &f, 1);
+	}
 	static const struct {
 		const char *name, *title, *email, *phone;
 		int firm;

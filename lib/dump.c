@@ -80,7 +80,8 @@ static const table_spec tables[] = {
 
 /* Tables left out: computed from the others (roll-ups), or sessions, which
  * end with a move: people sign in again. */
-static const char *const derived_tables[] = {"party_rollup", "app_session", NULL};
+static const char *const derived_tables[] = {"party_rollup", "party_engine", "visit_weekday", "party_annual",
+                                             "app_session", NULL};
 
 const char *dump_table_name(size_t i);
 const char *dump_table_columns(size_t i);

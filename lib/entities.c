@@ -7,7 +7,9 @@
 #include "entity.h"
 #include "advocacy.h"
 #include "db.h"
+#include "engine_rollup.h"
 #include "gate.h"
+#include "partners.h"
 #include "rollup.h"
 
 #include <stdlib.h>
@@ -295,9 +297,18 @@ static int ask_check(recip_ctx *ctx, record *rec, const record *old)
 	return RECIP_OK;
 }
 
+/* An ask of ours may make earlier gives look transactional (genuineness). */
+static int ask_after_write(recip_ctx *ctx, const record *old, const record *rec)
+{
+	int rc = contact_after_write(ctx, old, rec);
+	if (!rc && !old && !strcmp(record_str(rec, "direction"), "ours"))
+		rc = engine_ask_added(ctx, record_int(rec, "party"), rec->id, record_int(rec, "at"));
+	return rc;
+}
+
 static const entity_desc ask_entity = {
 	"ask", "asks", "ask", "ask", ask_fields, N(ask_fields), "t.at DESC, t.id DESC",
-	ask_check, contact_after_write,
+	ask_check, ask_after_write,
 };
 
 static const field_desc promise_fields[] = {
@@ -431,12 +442,26 @@ static const field_desc project_fields[] = {
 
 static int project_check(recip_ctx *ctx, record *rec, const record *old)
 {
-	(void)old;
 	bool open = !strcmp(record_str(rec, "status"), "open");
 	if (open && record_has(rec, "ended_at"))
 		return recip_fail(ctx, RECIP_EINVAL, "an open project has no end");
 	if (!open && !record_has(rec, "ended_at"))
-		record_set_int(rec, "ended_at", ctx->now);
+		record_set_int(rec, "ended_at", ctx->now > record_int(rec, "at") ? ctx->now : record_int(rec, "at"));
+	if (!open && record_int(rec, "ended_at") < record_int(rec, "at"))
+		return recip_fail(ctx, RECIP_EINVAL, "a project cannot end before it started");
+	if (old)
+		return RECIP_OK;
+	/* start small: a medium or large project needs a smaller one that succeeded */
+	bool ready;
+	char why[300];
+	int rc = project_ladder_check(ctx, record_int(rec, "party"), record_str(rec, "size"), record_int(rec, "at"),
+	                              &ready, why, sizeof(why));
+	if (rc)
+		return rc;
+	if (ready)
+		record_set_int(rec, "forced", 0);
+	else if (!record_int(rec, "forced"))
+		return recip_fail(ctx, RECIP_ENOTREADY, "start small — %s (or record it anyway with --force)", why);
 	return RECIP_OK;
 }
 

@@ -212,7 +212,7 @@ static void choices_text(const char *choices, char *out, size_t size)
 
 /* A lower-case word or short phrase: letters (any script), digits, space,
  * '-', '_', '.', '/', '&', '+'. */
-static int parse_word(recip_ctx *ctx, const char *what, const char *text, size_t max, char **out)
+int parse_word(recip_ctx *ctx, const char *what, const char *text, size_t max, char **out)
 {
 	char *trimmed = text_trim(text);
 	if (!trimmed)

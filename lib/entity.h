@@ -101,6 +101,10 @@ int record_apply(recip_ctx *ctx, record *rec, const recip_field *fields, size_t 
 /* The record as a JSON object (names of referred parties included). */
 int record_to_json(recip_ctx *ctx, const record *rec, json_t **out);
 
+/* A lower-case word or short phrase (roles, tags, offers …), trimmed,
+ * checked and folded to lower case; names `what` in its error. */
+int parse_word(recip_ctx *ctx, const char *what, const char *text, size_t max, char **out);
+
 /* Accessors by field name (the field must exist; asserted). */
 const field_value *record_get(const record *rec, const char *field);
 int64_t record_int(const record *rec, const char *field);

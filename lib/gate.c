@@ -10,6 +10,7 @@
 #include "db.h"
 #include "gate.h"
 #include "rollup.h"
+#include "suggest.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,36 +20,6 @@
 static int add_check(json_t *checks, const char *name, bool pass, const char *reason)
 {
 	return jappend(checks, json_pack("{s:s, s:b, s:s}", "check", name, "pass", pass, "reason", reason));
-}
-
-/* A fact whose key contains one of the words (case-insensitive), or NULL. */
-static int find_fact(recip_ctx *ctx, int64_t party, const char *const *words, char **key, char **value)
-{
-	db_stmt *st;
-	int rc = db_query(ctx, &st, "SELECT key, key_norm, value FROM fact WHERE party_id = ? ORDER BY key_norm", "i",
-	                  party);
-	if (rc)
-		return rc;
-	*key = *value = NULL;
-	while (!*key && (rc = db_step(ctx, st)) == DB_ROW) {
-		for (size_t i = 0; words[i]; i++) {
-			if (strstr(db_col_text(st, 1), words[i])) {
-				*key = xstrdup(db_col_text(st, 0));
-				*value = xstrdup(db_col_text(st, 2));
-				if (!*key || !*value) {
-					free(*key);
-					free(*value);
-					*key = *value = NULL;
-					rc = recip_oom(ctx);
-				}
-				break;
-			}
-		}
-		if (rc < 0)
-			break;
-	}
-	db_done(st);
-	return rc < 0 ? rc : RECIP_OK;
 }
 
 static int has_role(recip_ctx *ctx, int64_t party, const char *role, bool *out)
@@ -62,18 +33,16 @@ static int has_role(recip_ctx *ctx, int64_t party, const char *role, bool *out)
 
 int gate_suggestion(recip_ctx *ctx, int64_t party, recip_time as_of, char **out)
 {
-	static const char *const order_words[] = {"order", "drink", "coffee", "usual", NULL};
-	static const char *const favourite_words[] = {"favourite", "favorite", "loves", "likes", NULL};
-	static const char *const interest_words[] = {"interest", "hobby", "hobbies", "passion", "sport", "team", NULL};
-	static const char *const family_words[] = {"kids", "children", "partner", "wife", "husband", "dog", "cat", NULL};
-	char *name = NULL, *key = NULL, *value = NULL;
+	char *name = NULL;
+	fact_bag facts = {0};
+	const fact_entry *f;
 	int rc = party_name(ctx, party, &name);
 	if (rc)
 		return rc;
 	buf b = BUF_INIT;
 	bool customer = false, partner = false, client = false;
 	if ((rc = has_role(ctx, party, "customer", &customer)) || (rc = has_role(ctx, party, "partner", &partner)) ||
-	    (rc = has_role(ctx, party, "client", &client)))
+	    (rc = has_role(ctx, party, "client", &client)) || (rc = fact_bag_load(ctx, party, &facts)))
 		goto done;
 	char *birthday = NULL;
 	db_stmt *st;
@@ -86,10 +55,8 @@ int gate_suggestion(recip_ctx *ctx, int64_t party, recip_time as_of, char **out)
 	int days = birthday ? annual_date_days_until(birthday, day_of(as_of)) : -1;
 	free(birthday);
 
-	if ((rc = find_fact(ctx, party, order_words, &key, &value)))
-		goto done;
-	if (key) {
-		buf_printf(&b, "put %s's %s on the house next time, unannounced: %s", name, key, value);
+	if ((f = fact_find(&facts, FACT_ORDER, NULL))) {
+		buf_printf(&b, "put %s's %s on the house next time, unannounced: %s", name, f->key, f->value);
 		goto done;
 	}
 	if (days >= 0 && days <= 30) {
@@ -99,28 +66,22 @@ int gate_suggestion(recip_ctx *ctx, int64_t party, recip_time as_of, char **out)
 			buf_printf(&b, " (in %d days)", days);
 		goto done;
 	}
-	if ((rc = find_fact(ctx, party, favourite_words, &key, &value)))
-		goto done;
-	if (key) {
-		buf_printf(&b, "surprise %s with something from their %s: %s", name, key, value);
+	if ((f = fact_find(&facts, FACT_FAVOURITE, NULL))) {
+		buf_printf(&b, "surprise %s with something from their %s: %s", name, f->key, f->value);
 		goto done;
 	}
 	if (partner || client) {
-		if ((rc = find_fact(ctx, party, interest_words, &key, &value)))
-			goto done;
-		if (key)
+		if ((f = fact_find(&facts, FACT_INTEREST, NULL)))
 			buf_printf(&b, "introduce %s to someone who shares their %s (%s), or send something about it", name,
-			           key, value);
+			           f->key, f->value);
 		else
 			buf_printf(&b, "make %s an introduction that helps their business, with nothing asked in return",
 			           name);
 		goto done;
 	}
-	if ((rc = find_fact(ctx, party, family_words, &key, &value)))
-		goto done;
-	if (key) {
-		buf_printf(&b, "ask %s about their %s (%s) and send a personal note — nothing asked in return", name, key,
-		           value);
+	if ((f = fact_find(&facts, FACT_FAMILY, NULL))) {
+		buf_printf(&b, "ask %s about their %s (%s) and send a personal note — nothing asked in return", name, f->key,
+		           f->value);
 		goto done;
 	}
 	if (customer)
@@ -129,8 +90,7 @@ int gate_suggestion(recip_ctx *ctx, int64_t party, recip_time as_of, char **out)
 		buf_printf(&b, "send %s a personal note or something useful to them, with nothing asked in return", name);
 done:
 	free(name);
-	free(key);
-	free(value);
+	fact_bag_release(&facts);
 	if (rc) {
 		buf_release(&b);
 		return rc;

@@ -22,6 +22,8 @@ typedef struct db db;
 #define CONFIG_SOURCE_MAX 160
 #define CONFIG_MAX_KINDS 64
 #define CONFIG_MAX_CADENCES 32
+#define CONFIG_MAX_TRIGGERS 16
+#define CONFIG_MAX_SETTINGS 64
 
 typedef struct config_kind {
 	char name[CONFIG_NAME_MAX];
@@ -60,16 +62,26 @@ typedef struct config {
 	int moment_birthday_days;       /* birthdays and anniversaries within N days */
 	double moment_lapsed_factor;    /* a regular is lapsed after factor × usual gap */
 	int moment_lapsed_min_visits;   /* … with at least this many visits */
+	int moment_lapsed_min_days;     /* … and never before this many days away */
 	double moment_owe_threshold;    /* we owe them when the balance is below this */
 	int moment_first_visit_days;    /* a first visit stays a moment for N days */
 	int moment_referral_days;       /* a referral to thank stays for N days at most */
 	int moment_promise_days;        /* promises due within N days */
+	int moment_milestone_days;      /* an n-th visit stays a moment for N days */
+	int moment_lapsed_days;         /* a lapse stays a moment for N days at most */
+	int moment_detractor_days;      /* an NPS detractor to follow up stays for N days at most */
+	int moment_follow_up_days;      /* follow up our open ask after N days without contact */
+	bool trigger_off[CONFIG_MAX_TRIGGERS];          /* by index in the trigger table (moments.c) */
+	char trigger_sources[CONFIG_MAX_TRIGGERS][CONFIG_SOURCE_MAX];
 	/* expected regulars */
-	int expected_window;            /* days of visit history looked at */
+	int expected_window;            /* a regular not seen for this long is not expected */
 	int expected_min_visits;        /* visits needed to be a regular */
 	double expected_min_likelihood; /* list only above this */
+	int expected_half_life;         /* days: how fast old weekday habits fade */
+	/* agenda */
+	int agenda_limit;               /* items per section (0: all) */
 	/* where each scalar came from, by setting name (see config.c) */
-	char sources[32][CONFIG_SOURCE_MAX];
+	char sources[CONFIG_MAX_SETTINGS][CONFIG_SOURCE_MAX];
 	config_kind kinds[CONFIG_MAX_KINDS];
 	size_t n_kinds;
 	config_cadence cadences[CONFIG_MAX_CADENCES];
@@ -80,6 +92,9 @@ void config_defaults(config *cfg);
 const config_kind *config_find_kind(const config *cfg, const char *name);
 /* Cadence in days for a set of roles (the shortest one set), or the default. */
 int config_cadence_for_roles(const config *cfg, const char *const *roles, size_t n_roles);
+
+/* The moment triggers by index (moments.c): their names, NULL past the end. */
+const char *moment_trigger_name(size_t index);
 
 /* ---- the context ---------------------------------------------------------- */
 

@@ -5,6 +5,7 @@
  */
 #include "entity.h"
 #include "db.h"
+#include "partners.h"
 #include "report.h"
 #include "rollup.h"
 
@@ -253,18 +254,10 @@ int recip_balance_report(recip_ctx *ctx, json_t **out, int64_t party, recip_time
 
 /* ---- keep in touch ------------------------------------------------------------------- */
 
-typedef struct due_row {
-	int64_t id;
-	recip_time last_contact;
-	int cadence;
-	int64_t due_day;
-} due_row;
-
+/* The two sources of due_collect are disjoint (last contact up to as_of,
+ * or after it), so rows are appended without a search. */
 static int due_add(due_row **rows, size_t *n, size_t *cap, const due_row *r)
 {
-	for (size_t i = 0; i < *n; i++)
-		if ((*rows)[i].id == r->id)
-			return 0;
 	if (*n == *cap) {
 		size_t ncap = *cap ? *cap * 2 : 32;
 		due_row *grown = realloc(*rows, ncap * sizeof(due_row));
@@ -285,23 +278,30 @@ static int by_due(const void *a, const void *b)
 	return (x->id > y->id) - (x->id < y->id);
 }
 
-int due_collect(recip_ctx *ctx, recip_time as_of, int within_days, due_row **out, size_t *out_n);
-
 /* Parties due by as_of + within_days: the roll-ups' due_at index answers for
- * everyone whose last contact is not after as_of; those in touch since are
- * looked at one by one (none when as_of is now). */
-int due_collect(recip_ctx *ctx, recip_time as_of, int within_days, due_row **out, size_t *out_n)
+ * everyone whose last contact is not after as_of, in order, at most `limit`
+ * of them (0: all) and a count of them all; those in touch since are looked
+ * at one by one (none when as_of is now). */
+int due_collect(recip_ctx *ctx, recip_time as_of, int within_days, size_t limit, due_row **out, size_t *out_n,
+                size_t *out_total)
 {
 	int64_t horizon_day = day_of(as_of) + within_days;
 	recip_time horizon = horizon_day * RECIP_DAY;
 	due_row *rows = NULL;
 	size_t n = 0, cap = 0;
+	int64_t covered = -1;
 	db_stmt *st;
-	int rc = db_query(ctx, &st,
-	                  "SELECT r.party_id, r.last_contact_at, r.cadence_days, r.due_at FROM party_rollup r "
-	                  "JOIN party p ON p.id = r.party_id WHERE p.archived = 0 AND r.due_at <= ? "
-	                  "AND (r.last_contact_at IS NULL OR r.last_contact_at <= ?)",
-	                  "ii", horizon, as_of);
+	int rc = limit ? db_int(ctx, &covered, 0,
+	                        "SELECT count(*) FROM party_rollup r JOIN party p ON p.id = r.party_id WHERE "
+	                        "p.archived = 0 AND r.due_at <= ? AND (r.last_contact_at IS NULL OR r.last_contact_at <= ?)",
+	                        "ii", horizon, as_of)
+	               : RECIP_OK;
+	if (!rc)
+		rc = db_query(ctx, &st,
+		              "SELECT r.party_id, r.last_contact_at, r.cadence_days, r.due_at FROM party_rollup r "
+		              "JOIN party p ON p.id = r.party_id WHERE p.archived = 0 AND r.due_at <= ? "
+		              "AND (r.last_contact_at IS NULL OR r.last_contact_at <= ?) ORDER BY r.due_at, r.party_id LIMIT ?",
+		              "iii", horizon, as_of, limit ? (int64_t)limit : (int64_t)1 << 40);
 	if (rc)
 		return rc;
 	while ((rc = db_step(ctx, st)) == DB_ROW) {
@@ -317,6 +317,7 @@ int due_collect(recip_ctx *ctx, recip_time as_of, int within_days, due_row **out
 		free(rows);
 		return rc;
 	}
+	size_t covered_n = n;
 	/* those in touch after as_of: what was their last contact before it? */
 	rc = db_query(ctx, &st,
 	              "SELECT r.party_id FROM party_rollup r JOIN party p ON p.id = r.party_id "
@@ -358,10 +359,62 @@ int due_collect(recip_ctx *ctx, recip_time as_of, int within_days, due_row **out
 		free(rows);
 		return rc;
 	}
+	size_t total = covered >= 0 ? (size_t)covered + (n - covered_n) : n;
 	if (n > 1)
 		qsort(rows, n, sizeof(*rows), by_due);
+	if (limit && n > limit)
+		n = limit;
 	*out = rows;
 	*out_n = n;
+	*out_total = total;
+	return RECIP_OK;
+}
+
+int due_item(recip_ctx *ctx, const due_row *row, recip_time as_of, json_t **out)
+{
+	char *name = NULL;
+	json_t *facts = NULL, *last = NULL, *signals = NULL;
+	int rc = party_name(ctx, row->id, &name);
+	if (!rc)
+		rc = report_facts(ctx, row->id, 3, &facts);
+	if (!rc)
+		rc = report_last_contact(ctx, row->id, as_of, &last);
+	if (!rc)
+		rc = report_signals(ctx, row->id, as_of, &signals);
+	if (!rc) {
+		bool never = row->last_contact == TIME_NONE;
+		int64_t overdue = never ? 0 : day_of(as_of) - row->due_day;
+		*out = json_pack("{s:I, s:s, s:i, s:o, s:b, s:I, s:o, s:o, s:o, s:o}", "party", (json_int_t)row->id, "name",
+		                 name, "cadence_days", row->cadence, "last_contact_at", jtime(row->last_contact),
+		                 "never_contacted", never, "days_overdue", (json_int_t)overdue, "due_on",
+		                 never ? json_null() : jdate(row->due_day * RECIP_DAY), "last_contact", last, "facts", facts,
+		                 "signals", signals);
+		last = facts = signals = NULL;
+		if (!*out)
+			rc = recip_oom(ctx);
+	}
+	json_decref(facts);
+	json_decref(last);
+	json_decref(signals);
+	free(name);
+	return rc;
+}
+
+int due_items(recip_ctx *ctx, const due_row *rows, size_t n, recip_time as_of, json_t **out)
+{
+	json_t *items = json_array();
+	int rc = items ? RECIP_OK : recip_oom(ctx);
+	for (size_t i = 0; i < n && !rc; i++) {
+		json_t *item;
+		rc = due_item(ctx, &rows[i], as_of, &item);
+		if (!rc && jappend(items, item))
+			rc = recip_oom(ctx);
+	}
+	if (rc) {
+		json_decref(items);
+		return rc;
+	}
+	*out = items;
 	return RECIP_OK;
 }
 
@@ -372,48 +425,15 @@ int recip_due_report(recip_ctx *ctx, json_t **out, recip_time as_of, int within_
 	if (within_days < 0)
 		return recip_fail(ctx, RECIP_EINVAL, "the window must not be negative");
 	due_row *rows;
-	size_t n;
-	int rc = due_collect(ctx, as_of, within_days, &rows, &n);
+	size_t n, total;
+	int rc = due_collect(ctx, as_of, within_days, 0, &rows, &n, &total);
 	if (rc)
 		return rc;
-	json_t *items = json_array();
-	if (!items)
-		rc = recip_oom(ctx);
-	int64_t today = day_of(as_of);
-	for (size_t i = 0; i < n && !rc; i++) {
-		char *name = NULL;
-		json_t *facts = NULL, *last = NULL, *signals = NULL;
-		rc = party_name(ctx, rows[i].id, &name);
-		if (!rc)
-			rc = report_facts(ctx, rows[i].id, 3, &facts);
-		if (!rc)
-			rc = report_last_contact(ctx, rows[i].id, as_of, &last);
-		if (!rc)
-			rc = report_signals(ctx, rows[i].id, as_of, &signals);
-		json_t *item = NULL;
-		if (!rc) {
-			bool never = rows[i].last_contact == TIME_NONE;
-			int64_t overdue = never ? 0 : today - rows[i].due_day;
-			item = json_pack("{s:I, s:s, s:i, s:o, s:b, s:I, s:o, s:o, s:o, s:o}", "party", (json_int_t)rows[i].id,
-			                 "name", name, "cadence_days", rows[i].cadence, "last_contact_at",
-			                 jtime(rows[i].last_contact), "never_contacted", never, "days_overdue",
-			                 (json_int_t)overdue, "due_on",
-			                 never ? json_null() : jdate(rows[i].due_day * RECIP_DAY), "last_contact", last,
-			                 "facts", facts, "signals", signals);
-			last = facts = signals = NULL;
-			if (!item || jappend(items, item))
-				rc = recip_oom(ctx);
-		}
-		json_decref(facts);
-		json_decref(last);
-		json_decref(signals);
-		free(name);
-	}
+	json_t *items = NULL;
+	rc = due_items(ctx, rows, n, as_of, &items);
 	free(rows);
-	if (rc) {
-		json_decref(items);
+	if (rc)
 		return rc;
-	}
 	*out = json_pack("{s:o, s:i, s:o}", "as_of", jtime(as_of), "within_days", within_days, "items", items);
 	return *out ? RECIP_OK : recip_oom(ctx);
 }
@@ -531,6 +551,8 @@ int recip_party_show(recip_ctx *ctx, json_t **out, int64_t party, recip_time as_
 		profile = standing = last = facts = asks = proms = timeline = people = signals = NULL;
 		if (!doc)
 			rc = recip_oom(ctx);
+		else
+			rc = party_engine_sections(ctx, doc, party, as_of);
 	}
 	json_decref(profile);
 	json_decref(standing);
@@ -541,8 +563,10 @@ int recip_party_show(recip_ctx *ctx, json_t **out, int64_t party, recip_time as_
 	json_decref(timeline);
 	json_decref(people);
 	json_decref(signals);
-	if (rc)
+	if (rc) {
+		json_decref(doc);
 		return rc;
+	}
 	*out = doc;
 	return RECIP_OK;
 }

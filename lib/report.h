@@ -33,6 +33,24 @@ typedef struct transactional {
 int signal_need_only(recip_ctx *ctx, int64_t party, recip_time as_of, need_only *out);
 int signal_transactional(recip_ctx *ctx, int64_t party, recip_time as_of, transactional *out);
 
+/* Parties due for contact by as_of + within_days, most overdue first
+ * (report.c): from the roll-ups' due_at index; at most `limit` (0: all),
+ * and how many in all. */
+typedef struct due_row {
+	int64_t id;
+	recip_time last_contact;
+	int cadence;
+	int64_t due_day;
+} due_row;
+
+int due_collect(recip_ctx *ctx, recip_time as_of, int within_days, size_t limit, due_row **out, size_t *out_n,
+                size_t *out_total);
+/* One row of the due list as a document: name, cadence, last contact,
+ * days overdue, facts and signals. */
+int due_item(recip_ctx *ctx, const due_row *row, recip_time as_of, json_t **out);
+/* … and rows of it as an array. */
+int due_items(recip_ctx *ctx, const due_row *rows, size_t n, recip_time as_of, json_t **out);
+
 /* A promise's standing as of a time: "open", "overdue", "kept on time",
  * "kept late" or "broken". */
 const char *promise_state(const char *status, recip_time due, recip_time resolved, recip_time as_of);

@@ -11,6 +11,7 @@
  */
 #include "rollup.h"
 #include "db.h"
+#include "engine_rollup.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -49,6 +50,7 @@ static char *params_text(const config *cfg)
 		done[best] = true;
 		buf_printf(&b, " %s=%d", cfg->cadences[best].role, cfg->cadences[best].days);
 	}
+	engine_params_text(cfg, &b);
 	return buf_detach(&b);
 }
 
@@ -88,8 +90,8 @@ int rollup_sync_params(recip_ctx *ctx)
 		return RECIP_OK;
 	if (ctx->db->readonly)
 		return recip_fail(ctx, RECIP_EREADONLY,
-		                  "the balance settings differ from those database '%s' was computed with, and it is "
-		                  "read-only so its roll-ups cannot be rebuilt",
+		                  "the settings the roll-ups depend on differ from those database '%s' was computed with, "
+		                  "and it is read-only so its roll-ups cannot be rebuilt",
 		                  ctx->db->address);
 	rc = tx_begin(ctx);
 	if (rc)
@@ -338,7 +340,9 @@ int rollup_party_recompute(recip_ctx *ctx, int64_t party)
 	party_rollup r;
 	if (!rc)
 		rc = rollup_compute(ctx, party, INT64_MAX, &r);
-	return rc ? rc : rollup_write(ctx, party, &r);
+	if (!rc)
+		rc = rollup_write(ctx, party, &r);
+	return rc ? rc : engine_party_recompute(ctx, party, &r);
 }
 
 int rollup_party_created(recip_ctx *ctx, int64_t party)
@@ -349,7 +353,8 @@ int rollup_party_created(recip_ctx *ctx, int64_t party)
 	if (rc)
 		return rc;
 	set_due(&r);
-	return rollup_write(ctx, party, &r);
+	rc = rollup_write(ctx, party, &r);
+	return rc ? rc : engine_party_created(ctx, party);
 }
 
 /* ---- incremental updates ----------------------------------------------------- */
@@ -415,6 +420,8 @@ int rollup_exchange_added(recip_ctx *ctx, int64_t party, bool gave, double value
 	}
 	note_contact(&r, at);
 	rc = rollup_write(ctx, party, &r);
+	if (!rc)
+		rc = engine_exchange_added(ctx, party, &r, gave, personal, at);
 	return rc ? rc : contact_reaches_org(ctx, party, at);
 }
 
@@ -435,6 +442,7 @@ int rollup_visit_added(recip_ctx *ctx, int64_t party, recip_time at)
 	int rc = read_rollup(ctx, party, &r, true);
 	if (rc)
 		return rc;
+	recip_time previous_last = r.last_visit_at;
 	r.visit_count++;
 	if (r.first_visit_at == TIME_NONE || at < r.first_visit_at)
 		r.first_visit_at = at;
@@ -442,6 +450,8 @@ int rollup_visit_added(recip_ctx *ctx, int64_t party, recip_time at)
 		r.last_visit_at = at;
 	note_contact(&r, at);
 	rc = rollup_write(ctx, party, &r);
+	if (!rc)
+		rc = engine_visit_added(ctx, party, &r, previous_last, at);
 	return rc ? rc : contact_reaches_org(ctx, party, at);
 }
 
@@ -526,6 +536,8 @@ int recip_rollup_verify(recip_ctx *ctx, json_t **out)
 			what = "visits";
 		else if (stored.cadence_days != fresh.cadence_days || stored.due_at != fresh.due_at)
 			what = "cadence";
+		else if ((rc = engine_verify_party(ctx, party, &what)))
+			break;
 		if (what) {
 			json_t *m = json_pack("{s:I, s:s, s:o, s:o}", "party", (json_int_t)party, "field", what,
 			                      "stored", jreal(stored.balance_last), "computed", jreal(fresh.balance_last));

@@ -222,10 +222,50 @@ static const char *const migrations[] = {
 	"  actor TEXT NOT NULL\n"
 	");\n",
 
-	/* 4 (the server's; it stands third until the engine's migration 3
-	 * lands before it — the lead renumbers at merge): accounts of the HTTP
-	 * server: users, their sessions, API tokens and calendar feed tokens.
-	 * Only lookups and hashes of secrets are kept. */
+	/* 3: the engine's roll-ups (engine_rollup.c), so that moments and
+	 * expected regulars are index range queries: per party, what the visit
+	 * history and the gives say; per party and weekday, a decayed visit
+	 * score whose key does not depend on the day it is read; birthdays and
+	 * anniversaries by month and day; and the indexes the reports range over */
+	"CREATE TABLE party_engine (\n"
+	"  party_id BIGINT PRIMARY KEY REFERENCES party(id) ON DELETE CASCADE,\n"
+	"  personal_count BIGINT NOT NULL DEFAULT 0,\n"
+	"  followed_count BIGINT NOT NULL DEFAULT 0,\n"
+	"  milestone_count BIGINT NOT NULL DEFAULT 0,\n"
+	"  milestone_at BIGINT,\n"
+	"  lapse_at BIGINT,\n"
+	"  owe_key @REAL@\n"
+	");\n"
+	"CREATE INDEX party_engine_milestone ON party_engine(milestone_at);\n"
+	"CREATE INDEX party_engine_lapse ON party_engine(lapse_at);\n"
+	"CREATE INDEX party_engine_owe ON party_engine(owe_key);\n"
+	"CREATE TABLE visit_weekday (\n"
+	"  party_id BIGINT NOT NULL REFERENCES party(id) ON DELETE CASCADE,\n"
+	"  weekday BIGINT NOT NULL CHECK (weekday BETWEEN 0 AND 6),\n"
+	"  days BIGINT NOT NULL,\n"
+	"  score_key @REAL@ NOT NULL,\n"
+	"  usual_minute @REAL@ NOT NULL,\n"
+	"  last_at BIGINT NOT NULL,\n"
+	"  prev_days BIGINT NOT NULL,\n"
+	"  prev_score_key @REAL@ NOT NULL,\n"
+	"  prev_usual_minute @REAL@ NOT NULL,\n"
+	"  PRIMARY KEY (party_id, weekday)\n"
+	");\n"
+	"CREATE INDEX visit_weekday_score ON visit_weekday(weekday, score_key);\n"
+	"CREATE TABLE party_annual (\n"
+	"  party_id BIGINT NOT NULL REFERENCES party(id) ON DELETE CASCADE,\n"
+	"  kind TEXT NOT NULL CHECK (kind IN ('birthday', 'anniversary')),\n"
+	"  month_day BIGINT NOT NULL,\n"
+	"  PRIMARY KEY (party_id, kind)\n"
+	");\n"
+	"CREATE INDEX party_annual_day ON party_annual(month_day);\n"
+	"CREATE INDEX party_rollup_first_visit ON party_rollup(first_visit_at);\n"
+	"CREATE INDEX party_rollup_last_visit ON party_rollup(last_visit_at);\n"
+	"CREATE INDEX ask_resolved ON ask(resolved_at);\n"
+	"CREATE INDEX promise_resolved ON promise(resolved_at);\n",
+
+	/* 4: accounts of the HTTP server: users, their sessions, API tokens
+	 * and calendar feed tokens. Only lookups and hashes of secrets are kept. */
 	"CREATE TABLE app_user (\n"
 	"  id @ID@,\n"
 	"  name TEXT NOT NULL,\n"

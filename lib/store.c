@@ -98,6 +98,14 @@ static int upgrade_schema(recip_ctx *ctx, int from, int target)
 		version = from;
 	if (!rc)
 		rc = schema_upgrade(ctx, version, target);
+	/* a new schema may bring roll-ups of its own: compute them all from
+	 * the ledger, in the same transaction, so the upgraded database is
+	 * whole the moment it is committed */
+	if (!rc && version < schema_version_current() && (target <= 0 || target >= schema_version_current())) {
+		rc = recip_rollup_rebuild(ctx);
+		if (!rc)
+			rc = rollup_store_params(ctx);
+	}
 	if (rc) {
 		recip_rollback(ctx);
 		free(backup);

@@ -61,14 +61,8 @@ demo)
 	say "writing the demo database"
 	rm -f build/demo.db build/demo.db-wal build/demo.db-shm
 	build/recip demo --db build/demo.db
-	if build/recip help agenda >/dev/null 2>&1; then
-		say "today's agenda"
-		build/recip agenda --db build/demo.db
-	else
-		say "balances and whom to get back in touch with"
-		build/recip balance --db build/demo.db
-		build/recip due --db build/demo.db
-	fi
+	say "today's agenda"
+	build/recip agenda --db build/demo.db
 	echo
 	echo "Try: build/recip due --db build/demo.db   build/recip show ana --db build/demo.db"
 	;;

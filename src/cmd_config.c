@@ -39,6 +39,13 @@ static int run_config(cli *c)
 		const char *cells[] = {name, value, jtext(s, "source")};
 		table_row(&t, cells);
 	}
+	json_array_foreach(json_object_get(doc, "triggers"), i, s)
+	{
+		char name[64];
+		snprintf(name, sizeof(name), "triggers.%s", jtext(s, "trigger"));
+		const char *cells[] = {name, json_is_true(json_object_get(s, "on")) ? "on" : "off", jtext(s, "source")};
+		table_row(&t, cells);
+	}
 	table_print(c, &t);
 	table_release(&t);
 	json_decref(doc);

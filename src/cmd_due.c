@@ -8,6 +8,24 @@ static const cli_option due_options[] = {
 	{NULL, 0, 0, NULL, NULL},
 };
 
+/* "never in touch", "4 days overdue", "due today", "due in 6 days" for a
+ * row of the due list; true when overdue. */
+bool due_when(char *out, size_t size, json_t *p);
+
+bool due_when(char *out, size_t size, json_t *p)
+{
+	json_int_t overdue = json_integer_value(json_object_get(p, "days_overdue"));
+	if (json_is_true(json_object_get(p, "never_contacted")))
+		snprintf(out, size, "never in touch");
+	else if (overdue > 0)
+		snprintf(out, size, "%lld day%s overdue", (long long)overdue, overdue == 1 ? "" : "s");
+	else if (overdue == 0)
+		snprintf(out, size, "due today");
+	else
+		snprintf(out, size, "due in %lld day%s", (long long)-overdue, overdue == -1 ? "" : "s");
+	return overdue > 0;
+}
+
 static int run_due(cli *c)
 {
 	int within = 0;
@@ -29,19 +47,11 @@ static int run_due(cli *c)
 	json_t *p;
 	json_array_foreach(items, i, p)
 	{
-		json_int_t overdue = json_integer_value(json_object_get(p, "days_overdue"));
 		char when[64];
-		if (json_is_true(json_object_get(p, "never_contacted")))
-			snprintf(when, sizeof(when), "never in touch");
-		else if (overdue > 0)
-			snprintf(when, sizeof(when), "%lld day%s overdue", (long long)overdue, overdue == 1 ? "" : "s");
-		else if (overdue == 0)
-			snprintf(when, sizeof(when), "due today");
-		else
-			snprintf(when, sizeof(when), "due in %lld day%s", (long long)-overdue, overdue == -1 ? "" : "s");
+		bool overdue = due_when(when, sizeof(when), p);
 		fprintf(c->out, "%s%s%s (#%lld) — %s%s%s, every %lld days", cli_bold(c), jtext(p, "name"), cli_reset(c),
-		        (long long)json_integer_value(json_object_get(p, "party")), overdue > 0 ? cli_red(c) : "", when,
-		        overdue > 0 ? cli_reset(c) : "", (long long)json_integer_value(json_object_get(p, "cadence_days")));
+		        (long long)json_integer_value(json_object_get(p, "party")), overdue ? cli_red(c) : "", when,
+		        overdue ? cli_reset(c) : "", (long long)json_integer_value(json_object_get(p, "cadence_days")));
 		json_t *need = json_object_get(json_object_get(p, "signals"), "need_only");
 		if (json_is_true(json_object_get(need, "flag")))
 			fprintf(c->out, " · %sneed-only%s", cli_yellow(c), cli_reset(c));

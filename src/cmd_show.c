@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+void print_show_engine(cli *c, json_t *doc);
+
 static const cli_option show_options[] = {
 	{"all", 'a', OPT_FLAG, NULL, "the whole timeline, not the latest 15 entries"},
 	{NULL, 0, 0, NULL, NULL},
@@ -117,6 +119,8 @@ static int run_show(cli *c)
 		        cli_yellow(c), cli_reset(c), (long long)json_integer_value(json_object_get(tx, "followed_by_ask")),
 		        (long long)json_integer_value(json_object_get(tx, "gives")),
 		        (long long)json_integer_value(json_object_get(tx, "window_days")));
+
+	print_show_engine(c, doc);
 
 	json_t *people = json_object_get(doc, "people");
 	if (json_array_size(people)) {

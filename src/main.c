@@ -25,6 +25,8 @@ extern const cli_command cmd_init, cmd_demo, cmd_add, cmd_edit, cmd_archive, cmd
 extern const cli_command cmd_referral, cmd_referrals, cmd_review, cmd_reviews, cmd_nps, cmd_advocates, cmd_growth;
 extern const cli_command cmd_serve, cmd_user, cmd_token;
 extern const cli_command cmd_import, cmd_export, cmd_restore, cmd_backup;
+extern const cli_command cmd_agenda, cmd_moments, cmd_dismiss, cmd_expected, cmd_asks, cmd_genuine, cmd_trust,
+	cmd_profile, cmd_fit, cmd_project;
 
 const cli_command *const cli_commands[] = {
 	/* setup */
@@ -35,7 +37,11 @@ const cli_command *const cli_commands[] = {
 	&cmd_gave, &cmd_received, &cmd_touch, &cmd_visit, &cmd_ask, &cmd_asked_by, &cmd_resolve, &cmd_promise,
 	&cmd_kept, &cmd_broke, &cmd_amend, &cmd_delete, &cmd_log,
 	/* reports */
+	&cmd_agenda,
 	&cmd_balance, &cmd_due,
+	&cmd_moments, &cmd_dismiss, &cmd_expected, &cmd_asks, &cmd_genuine, &cmd_trust,
+	/* partners */
+	&cmd_profile, &cmd_fit, &cmd_project,
 	/* advocacy */
 	&cmd_referral, &cmd_referrals, &cmd_review, &cmd_reviews, &cmd_nps, &cmd_advocates, &cmd_growth,
 	/* interop */

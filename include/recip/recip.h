@@ -283,4 +283,5 @@ RECIP_API void recip_time_to_civil(recip_time t, int *year, int *month, int *day
 #include "recip/storage.h"
 #include "recip/advocacy.h"
 #include "recip/interop.h"
+#include "recip/engine.h"
 #endif

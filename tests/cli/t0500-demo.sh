@@ -20,9 +20,9 @@ expect_err "is not empty"
 
 export RECIP_DB="$TEST_DIR/a.db"
 expect_ok "three businesses" recip list --json
-expect_json '.total' 68
-expect_ok "forty café regulars" recip list --tag cafe --json
-expect_json '.total' 40
+expect_json '.total' 69
+expect_ok "forty-one café regulars" recip list --tag cafe --json
+expect_json '.total' 41
 expect_ok "twelve clients in three client firms" recip list --tag advisory --role client --json
 expect_json '.total' 15
 expect_ok "the firms" recip list --tag advisory --json
@@ -35,7 +35,7 @@ expect_json '.facts[2].value' "flat white, oat milk"
 expect_ok "balances" recip balance --as-of 2026-11-23
 expect_out "Dr. Amira Hassan"
 expect_ok "whom to get back in touch with" recip due --as-of 2026-11-23
-expect_out "Leo Grant (#52) — 98 days overdue"
+expect_out "Leo Grant (#53) — 98 days overdue"
 expect_out "need-only"
 expect_ok "a consultant's client shows promises and asks" recip show "tom reed" --as-of 2026-11-23
 expect_out "share the lease checklist — due 2026-11-26, open"

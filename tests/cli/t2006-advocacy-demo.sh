@@ -10,8 +10,8 @@ expect_ok "its roll-ups hold" recip check
 expect_ok "referral chains, three levels deep in the café and across three firms" recip referrals --tree
 expect_out "Ana Lopez (#1): 3 referred, 3 converted"
 expect_out "│  └─ Grace Kim (#33) converted, 2026-11-20"
-expect_out "Tom Reed (#45): 2 referred, 1 converted"
-expect_out "   └─ Fatima Zahra (#59) lead, 2026-11-11"
+expect_out "Tom Reed (#46): 2 referred, 1 converted"
+expect_out "   └─ Fatima Zahra (#60) lead, 2026-11-11"
 expect_out "6 chains, 9 referred, 3 levels at most"
 expect_ok "referrals to thank" recip referrals --unthanked --json
 expect_json '.items | length' 5
@@ -42,9 +42,9 @@ expect_json '.detractors | length' 5
 expect_json '.detractors[2].moment' "follow up with Marek Kowalski: NPS 3 on 5 Nov"
 
 expect_ok "growth" recip growth --json
-expect_json '.active_customers' 47
+expect_json '.active_customers' 48
 expect_json '.referrals.made' 7
-expect_json '.k_factor' 0.0851
+expect_json '.k_factor' 0.0833
 expect_json '.new_customers.referral' 4
 
 # the same demo gives the same reports

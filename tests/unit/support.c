@@ -182,3 +182,32 @@ int test_try_add(recip_ctx *ctx, int64_t *out_id, const char *entity, ...)
 		*out_id = id;
 	return rc;
 }
+
+int db_exec(recip_ctx *ctx, const char *sql);
+
+void test_fill_schema_1(recip_ctx *ctx)
+{
+	static const char *const rows =
+		"INSERT INTO party (id, kind, name, name_key, created_at, updated_at) VALUES "
+		"(1, 'person', 'Ana Lopez', 'ana lopez', 1795435200, 1795435200), "
+		"(3, 'organisation', 'Harbor Logistics', 'harbor logistics', 1795435200, 1795435200);"
+		"INSERT INTO party (id, kind, name, name_key, org_id, birthday, created_at, updated_at) VALUES "
+		"(2, 'person', 'Tom Reed', 'tom reed', 3, '--05-17', 1795435200, 1795435200);"
+		"INSERT INTO party_value (party_id, field, value, value_key, position) VALUES "
+		"(1, 'email', 'ana@example.com', 'ana@example.com', 0), (1, 'role', 'customer', 'customer', 0), "
+		"(2, 'role', 'client', 'client', 0), (2, 'email', 'tom@harbor.example', 'tom@harbor.example', 0);"
+		"INSERT INTO exchange (id, party_id, direction, kind, value, personal, unexpected, at, created_at) VALUES "
+		"(1, 2, 'gave', 'favour', 4, 1, 0, 1779876000, 1795435200), "
+		"(2, 1, 'gave', 'treat', 1, 0, 0, 1793523600, 1795435200);"
+		"INSERT INTO touch (id, party_id, channel, purpose, initiator, at, created_at) VALUES "
+		"(1, 2, 'call', 'checkin', 'us', 1793527200, 1795435200);"
+		"INSERT INTO visit (id, party_id, at, created_at) VALUES (1, 2, 1793613600, 1795435200);"
+		"INSERT INTO promise (id, party_id, what, at, due_at, status, created_at) VALUES "
+		"(1, 2, 'send the model', 1795435200, 1796169599, 'open', 1795435200);"
+		"INSERT INTO fact (id, party_id, key, key_norm, value, created_at, updated_at) VALUES "
+		"(1, 2, 'kids', 'kids', 'Ana and Tom', 1795435200, 1795435200);"
+		"INSERT INTO audit (at, actor, action, entity, entity_id, party_id, after_json) VALUES "
+		"(1795435200, 'recip', 'create', 'party', 1, 1, '{}');";
+	if (db_exec(ctx, rows) != RECIP_OK)
+		fail_msg("filling a schema-1 database: %s", recip_errmsg(ctx));
+}

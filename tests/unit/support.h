@@ -32,6 +32,14 @@ char *test_temp_path(const char *suffix);
 int64_t test_add(recip_ctx *ctx, const char *entity, ...);
 /* The same, but returns the error code (0 on success). */
 int test_try_add(recip_ctx *ctx, int64_t *out_id, const char *entity, ...);
+/* Rows as recip at schema 1 wrote them, with SQL of that schema only (the
+ * current library's writes also fill later schemas' tables): parties
+ * Ana Lopez (#1, ana@example.com, customer) and Tom Reed (#2, of Harbor
+ * Logistics #3, client), a give of 4 to Tom on 2026-05-27 (personal), a
+ * treat to Ana on 2026-11-01, a touch, a visit, a promise and a fact. The
+ * roll-ups are left for the upgrade to recompute. */
+void test_fill_schema_1(recip_ctx *ctx);
+
 /* A time from its parts. */
 recip_time T(int y, int m, int d, int hh, int mm);
 
