@@ -17,10 +17,11 @@ int recip_check(recip_ctx *ctx, json_t **out)
 	const char *integrity = "ok";
 	int rc = RECIP_OK;
 	if (db_backend_of(ctx) == DB_SQLITE) {
-		db_stmt *st;
+		db_stmt *st = NULL;
 		rc = db_query(ctx, &st, "PRAGMA integrity_check", "");
 		while (!rc && (rc = db_step(ctx, st)) == DB_ROW) {
 			const char *line = db_col_text(st, 0);
+			rc = RECIP_OK;
 			if (line && strcmp(line, "ok")) {
 				integrity = "failed";
 				if (jappend(problems, json_string(line)))
@@ -30,8 +31,10 @@ int recip_check(recip_ctx *ctx, json_t **out)
 		if (st)
 			db_done(st);
 		if (rc >= 0) {
+			st = NULL;
 			rc = db_query(ctx, &st, "PRAGMA foreign_key_check", "");
 			while (!rc && (rc = db_step(ctx, st)) == DB_ROW) {
+				rc = RECIP_OK;
 				char line[200];
 				snprintf(line, sizeof(line), "row %lld of table %s refers to a missing row of %s",
 				         (long long)db_col_int(st, 1), db_col_text(st, 0), db_col_text(st, 2));

@@ -17,8 +17,11 @@ static int run_check(cli *c)
 		        jtext(doc, "integrity"), (long long)json_integer_value(json_object_get(doc, "rollups_checked")),
 		        (long long)json_array_size(json_object_get(doc, "rollup_mismatches")));
 	}
+	size_t problems = json_array_size(json_object_get(doc, "problems"));
 	json_decref(doc);
-	return ok ? EXIT_OK : EXIT_FAIL;
+	if (ok)
+		return EXIT_OK;
+	return cli_error(c, "database '%s' has %zu problem%s", c->db_path, problems, problems == 1 ? "" : "s");
 }
 
 const cli_command cmd_check = {
