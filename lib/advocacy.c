@@ -162,22 +162,6 @@ static void *room_for(void *items, size_t *cap, size_t n, size_t size)
 
 /* Steps through a statement's rows, making each a document with row(st,
  * as_of) in a new array; gives the statement back. */
-static int collect_rows(recip_ctx *ctx, db_stmt *st, json_t *(*row)(db_stmt *st, recip_time as_of), recip_time as_of,
-                        json_t **out)
-{
-	json_t *items = json_array();
-	int rc = items ? RECIP_OK : recip_oom(ctx);
-	while (!rc && (rc = db_step(ctx, st)) == DB_ROW)
-		rc = jappend(items, row(st, as_of)) ? recip_oom(ctx) : RECIP_OK;
-	db_done(st);
-	if (rc < 0) {
-		json_decref(items);
-		return rc;
-	}
-	*out = items;
-	return RECIP_OK;
-}
-
 /* ---- rules of the records (hooked into entities.c) ---------------------------------- */
 
 /* Whether our ask `ask` can be the one a review of `party` at `at` answers;
@@ -474,8 +458,9 @@ int recip_referral_list(recip_ctx *ctx, json_t **out, int64_t party, const char 
 	return *out ? RECIP_OK : recip_oom(ctx);
 }
 
-static json_t *unthanked_json(db_stmt *st, recip_time as_of)
+static json_t *unthanked_json(db_stmt *st, void *arg)
 {
+	recip_time as_of = *(const recip_time *)arg;
 	recip_time at = db_col_int(st, 1);
 	return json_pack("{s:I, s:o, s:I, s:I, s:s, s:I, s:s, s:s}", "referral", (json_int_t)db_col_int(st, 0), "at",
 	                 jtime(at), "age_days", (json_int_t)(day_of(as_of) - day_of(at)), "referrer",
@@ -501,7 +486,7 @@ int recip_referral_unthanked(recip_ctx *ctx, json_t **out, recip_time as_of, int
 	                  "ORDER BY r.at, r.id",
 	                  "iii", as_of, since, as_of);
 	if (!rc)
-		rc = collect_rows(ctx, st, unthanked_json, as_of, &items);
+		rc = db_collect(ctx, st, unthanked_json, &as_of, &items);
 	if (rc)
 		return rc;
 	*out = json_pack("{s:o, s:i, s:o}", "as_of", jtime(as_of), "max_age_days", max_age_days, "items", items);
@@ -791,8 +776,9 @@ static json_t *platform_json(const char *platform, db_stmt *st, int col, int64_t
 	                 n ? jreal((double)total / (double)n) : json_null(), "stars", dist);
 }
 
-static json_t *review_json(db_stmt *st, recip_time as_of)
+static json_t *review_json(db_stmt *st, void *arg)
 {
+	recip_time as_of = *(const recip_time *)arg;
 	(void)as_of;
 	return json_pack("{s:I, s:o, s:I, s:s, s:s, s:I, s:o, s:o, s:o}", "id", (json_int_t)db_col_int(st, 0), "at",
 	                 jtime(db_col_int(st, 1)), "party", (json_int_t)db_col_int(st, 2), "name", db_col_text(st, 3),
@@ -857,7 +843,7 @@ int recip_review_report(recip_ctx *ctx, json_t **out, int64_t party, const char 
 		rc = review_prepare(ctx, &st, &sql, &f);
 	buf_release(&sql);
 	if (!rc)
-		rc = collect_rows(ctx, st, review_json, as_of, &items);
+		rc = db_collect(ctx, st, review_json, &as_of, &items);
 	json_t *dist = rc ? NULL : json_pack("[I, I, I, I, I]", (json_int_t)stars[0], (json_int_t)stars[1],
 	                                     (json_int_t)stars[2], (json_int_t)stars[3], (json_int_t)stars[4]);
 	if (!rc) {
@@ -1111,8 +1097,9 @@ static json_t *advocate_json(const advocate *a, int64_t rank)
 	                 "points", (json_int_t)(POINTS_PROMOTER * a->promoters));
 }
 
-static json_t *detractor_json(db_stmt *st, recip_time as_of)
+static json_t *detractor_json(db_stmt *st, void *arg)
 {
+	recip_time as_of = *(const recip_time *)arg;
 	recip_time at = db_col_int(st, 4);
 	char day[32];
 	spoken_date(day, sizeof(day), at, as_of);
@@ -1140,7 +1127,7 @@ static int unanswered_detractors(recip_ctx *ctx, recip_time as_of, recip_time si
 	                  "AND NOT EXISTS (SELECT 1 FROM nps m WHERE m.party_id = n.party_id AND m.at <= ? "
 	                  "AND (m.at > n.at OR (m.at = n.at AND m.id > n.id))) ORDER BY n.at, n.id",
 	                  "iiii", as_of, since, as_of, as_of);
-	return rc ? rc : collect_rows(ctx, st, detractor_json, as_of, out);
+	return rc ? rc : db_collect(ctx, st, detractor_json, &as_of, out);
 }
 
 int recip_advocates_report(recip_ctx *ctx, json_t **out, recip_time as_of, recip_time since, int64_t limit)
