@@ -48,6 +48,7 @@ typedef struct pg_db {
 	unsigned next_name;
 	int changes;
 	bool in_tx;             /* between BEGIN and COMMIT/ROLLBACK */
+	bool reading;           /* … of a transaction that only reads (begin_read) */
 	bool committing;
 	bool readonly_asked;    /* RECIP_OPEN_READONLY */
 } pg_db;
@@ -138,14 +139,15 @@ static int lost_error(recip_ctx *ctx, pg_db *d, const char *msg)
 	char why[256];
 	first_line(why, sizeof(why), msg && *msg ? msg : PQerrorMessage(d->conn));
 	if (d->committing)
-		return recip_fail(ctx, RECIP_EDB,
+		return recip_fail(ctx, RECIP_EUNAVAILABLE,
 		                  "lost the connection to database '%s' while committing (%s); the change may or may "
 		                  "not have been saved",
 		                  d->head.address, why);
-	if (d->in_tx)
-		return recip_fail(ctx, RECIP_EDB, "lost the connection to database '%s' (%s); nothing was written",
-		                  d->head.address, why);
-	return recip_fail(ctx, RECIP_EDB, "lost the connection to database '%s' (%s)", d->head.address, why);
+	if (d->in_tx && !d->reading)
+		return recip_fail(ctx, RECIP_EUNAVAILABLE,
+		                  "lost the connection to database '%s' (%s); nothing was written", d->head.address, why);
+	return recip_fail(ctx, RECIP_EUNAVAILABLE, "lost the connection to database '%s' (%s)", d->head.address,
+	                  why);
 }
 
 /* The constraint a write broke, worded as SQLite words it ("UNIQUE
@@ -419,7 +421,7 @@ static int ensure_connection(recip_ctx *ctx, pg_db *d)
 	if (connection_lost(d)) {
 		char why[256];
 		first_line(why, sizeof(why), PQerrorMessage(d->conn));
-		return recip_fail(ctx, RECIP_EDB, "cannot reconnect to database '%s': %s", d->head.address, why);
+		return recip_fail(ctx, RECIP_EUNAVAILABLE, "cannot reconnect to database '%s': %s", d->head.address, why);
 	}
 	return session_setup(ctx, d);
 }
@@ -779,6 +781,22 @@ static int pg_begin(recip_ctx *ctx)
 	return rc;
 }
 
+/* REPEATABLE READ: every statement sees the snapshot of the first one, so
+ * an export of many tables is one state of the database while servers go
+ * on writing; READ ONLY, so that it takes no locks that writers wait for
+ * (and runs on a standby too). */
+static int pg_begin_read(recip_ctx *ctx)
+{
+	pg_db *d = pg_of(ctx->db);
+	int rc = ensure_connection(ctx, d);
+	if (rc)
+		return rc;
+	rc = run_simple(ctx, d, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", "begin", NULL);
+	if (!rc)
+		d->in_tx = d->reading = true;
+	return rc;
+}
+
 static int pg_commit(recip_ctx *ctx)
 {
 	pg_db *d = pg_of(ctx->db);
@@ -790,7 +808,7 @@ static int pg_commit(recip_ctx *ctx)
 	PGresult *res = NULL;
 	int rc = run_simple(ctx, d, "COMMIT", "commit", &res);
 	d->committing = false;
-	d->in_tx = false;
+	d->in_tx = d->reading = false;
 	/* a transaction that had failed ends in ROLLBACK, without an error */
 	if (!rc && strcmp(PQcmdStatus(res), "COMMIT") != 0)
 		rc = recip_fail(ctx, RECIP_EDB, "storage: a step of this transaction failed; nothing was written");
@@ -803,7 +821,7 @@ static void pg_rollback(recip_ctx *ctx)
 	pg_db *d = pg_of(ctx->db);
 	if (!d->in_tx)
 		return;
-	d->in_tx = false;
+	d->in_tx = d->reading = false;
 	if (connection_lost(d))
 		return; /* the server rolled it back when the connection went */
 	/* keep the caller's message: a rollback is the reaction to an error */
@@ -845,6 +863,7 @@ static const db_ops pg_ops = {
 	.table_count = pg_table_count,
 	.has_table = pg_has_table,
 	.begin = pg_begin,
+	.begin_read = pg_begin_read,
 	.commit = pg_commit,
 	.rollback = pg_rollback,
 	.lock_suffix = " FOR UPDATE",
@@ -924,7 +943,8 @@ int db_open_pg(recip_ctx *ctx, db **out, const char *conninfo, unsigned flags)
 		else if (strstr(why, "invalid") || strstr(why, "missing"))
 			rc = recip_fail(ctx, RECIP_ENODB, "bad database address '%s' (%s)", d->head.address, why);
 		else
-			rc = recip_fail(ctx, RECIP_EDB, "cannot connect to database '%s': %s", d->head.address, why);
+			rc = recip_fail(ctx, RECIP_EUNAVAILABLE, "cannot connect to database '%s': %s", d->head.address,
+			                why);
 	}
 	if (!rc) {
 		ctx->db = &d->head;

@@ -254,6 +254,7 @@ static void error_status(int code, unsigned *status, const char **name)
 	case RECIP_EPERM: *status = 403; *name = "forbidden"; break;
 	case RECIP_EBUSY: *status = 503; *name = "busy"; break;
 	case RECIP_EREADONLY: *status = 503; *name = "read_only"; break;
+	case RECIP_EUNAVAILABLE: *status = 503; *name = "unavailable"; break;
 	case RECIP_ENOMEM: *status = 500; *name = "no_memory"; break;
 	default: *status = 500; *name = "storage"; break;
 	}
