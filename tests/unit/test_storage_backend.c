@@ -448,6 +448,44 @@ static void test_upgrade_from_version_1(void **state)
 
 /* ---- PostgreSQL only ----------------------------------------------------------------- */
 
+/* Ends ctx's session from another one, as a restart of the server would. */
+static void terminate_session_of(recip_ctx *ctx)
+{
+	int64_t pid;
+	assert_ok(db_int(ctx, &pid, 0, "SELECT pg_backend_pid()", ""));
+	recip_ctx *admin;
+	assert_int_equal(recip_ctx_new(&admin), RECIP_OK);
+	assert_int_equal(recip_open(admin, test_db_path(), 0), RECIP_OK);
+	int64_t done = 0;
+	assert_int_equal(db_int(admin, &done, 0, "SELECT pg_terminate_backend(CAST(? AS INTEGER))", "i", pid), RECIP_OK);
+	assert_int_equal(done, 1);
+	recip_ctx_free(admin);
+}
+
+/* A connection that died between two statements: a read outside a
+ * transaction, which nothing depends on, goes again on a new connection;
+ * so does a BEGIN. Inside a transaction, the loss is an error. */
+static void test_pg_dead_connection_between_statements(void **state)
+{
+	(void)state;
+	if (!test_on_postgresql())
+		skip();
+	recip_ctx *ctx = test_open();
+	test_add(ctx, "party", "kind", "person", "name", "Ana Lopez", NULL);
+	terminate_session_of(ctx);
+	assert_int_equal(count_rows(ctx, "SELECT count(*) FROM party"), 1);
+	terminate_session_of(ctx);
+	test_add(ctx, "exchange", "party", "Ana Lopez", "direction", "gave", "kind", "gift", NULL);
+	assert_ok(recip_begin(ctx));
+	terminate_session_of(ctx);
+	int64_t n;
+	assert_int_equal(db_int(ctx, &n, 0, "SELECT count(*) FROM exchange", ""), RECIP_EUNAVAILABLE);
+	assert_non_null(strstr(recip_errmsg(ctx), "nothing was written"));
+	recip_rollback(ctx);
+	assert_int_equal(count_rows(ctx, "SELECT count(*) FROM exchange"), 1);
+	test_close(ctx);
+}
+
 /* The connection is lost in the middle of a write (the session is
  * terminated, as pg_terminate_backend or a restarted server would): a clear
  * error, nothing written, and the next call connects again. */
@@ -546,6 +584,7 @@ int main(void)
 		cmocka_unit_test(test_two_creators),
 		cmocka_unit_test(test_upgrade_from_version_1),
 		cmocka_unit_test(test_pg_connection_lost_mid_write),
+		cmocka_unit_test(test_pg_dead_connection_between_statements),
 		cmocka_unit_test(test_pg_locked_rollup_makes_writers_wait),
 		cmocka_unit_test(test_pg_address_hides_password),
 	};
