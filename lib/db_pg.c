@@ -650,9 +650,11 @@ static int pg_step(recip_ctx *ctx, db_stmt *st)
 	if (s->state == ST_DONE)
 		return DB_DONE;
 	if (s->state == ST_IDLE) {
-		/* found dead while preparing or sending a read: again */
+		/* found dead while preparing or sending a read: again (but not
+		 * when it was known dead and could not be opened again) */
+		bool known_dead = connection_lost(d);
 		int rc = start(ctx, d, s);
-		if (rc == RECIP_EUNAVAILABLE && may_resend(d, s))
+		if (rc == RECIP_EUNAVAILABLE && !known_dead && may_resend(d, s))
 			rc = resend(ctx, d, s);
 		if (rc) {
 			s->state = ST_DONE;
