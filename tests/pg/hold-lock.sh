@@ -4,11 +4,16 @@
 
 sql() { psql -qAtX "$@"; }
 
-# Waits (at most 20 s) until pg_stat_activity shows a session matching COND.
+# The test server is shared by the tests that run at once: every look at
+# its sessions keeps to the test's own database.
+#
+# Waits (at most 20 s) until pg_stat_activity shows a session of DB
+# matching COND.
 wait_for() { # DB COND
 	local i
 	for i in $(seq 1 200); do
-		[ "$(sql "$1" -c "SELECT count(*) FROM pg_stat_activity WHERE $2")" -gt 0 ] && return 0
+		[ "$(sql "$1" -c "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND ($2)")" -gt 0 ] &&
+			return 0
 		sleep 0.1
 	done
 	echo "# timed out waiting for: $2"
@@ -29,7 +34,8 @@ hold_lock() { # DB
 # Ends the holding session.
 release_lock() { # DB
 	kill "$HOLDER" 2>/dev/null
-	sql "$1" -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'holder'" >/dev/null
+	sql "$1" -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+	             WHERE datname = current_database() AND application_name = 'holder'" >/dev/null
 	wait "$HOLDER" 2>/dev/null
 }
 
@@ -38,8 +44,9 @@ wait_for_stuck_write() { # DB
 	wait_for "$1" "application_name = 'recip' AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO audit%'"
 }
 
-# Ends every recip session on the database, as a restart or a failover of
-# the PostgreSQL server would.
+# Ends every recip session on DB, as a restart or a failover of the
+# PostgreSQL server would.
 terminate_recip() { # DB
-	sql "$1" -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'recip'" >/dev/null
+	sql "$1" -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+	             WHERE datname = current_database() AND application_name = 'recip'" >/dev/null
 }

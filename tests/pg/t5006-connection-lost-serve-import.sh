@@ -44,7 +44,8 @@ hold_lock "$RECIP_DB"
 background_recip import exchanges "$TEST_DIR/many.csv"
 wait_for_stuck_write "$RECIP_DB" # every row inserted, the import's audit entry waiting
 expect_eq "the rows were on their way" \
-	"$(sql "$RECIP_DB" -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'recip' AND xact_start IS NOT NULL")" 1
+	"$(sql "$RECIP_DB" -c "SELECT count(*) FROM pg_stat_activity
+	                      WHERE datname = current_database() AND application_name = 'recip' AND xact_start IS NOT NULL")" 1
 terminate_recip "$RECIP_DB"
 expect_lost_write "a CSV import whose connection is lost fails"
 expect_err "recip: lost the connection to database '$RECIP_DB'"
