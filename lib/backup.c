@@ -34,6 +34,11 @@ int recip_backup(recip_ctx *ctx, json_t **out, const char *path, bool overwrite)
 	*out = NULL;
 	if (!ctx->db)
 		return recip_fail(ctx, RECIP_ENODB, "no database is open");
+	if (db_backend_of(ctx) != DB_SQLITE)
+		return recip_fail(ctx, RECIP_EINVAL,
+		                  "recip backup copies SQLite files; back up PostgreSQL database '%s' with pg_dump, or "
+		                  "with 'recip export json'",
+		                  ctx->db->address);
 	if (!path || !*path)
 		return recip_fail(ctx, RECIP_EINVAL, "where to? (a file name for the backup)");
 	struct stat st;

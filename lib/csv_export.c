@@ -125,13 +125,8 @@ static int multi_texts(recip_ctx *ctx, const entity_desc *e, db_stmt *values, in
 	return *state < 0 ? *state : RECIP_OK;
 }
 
-int recip_export_csv(recip_ctx *ctx, const char *entity, const recip_sink *out)
+static int export_csv(recip_ctx *ctx, const entity_desc *e, const recip_sink *out)
 {
-	const entity_desc *e = entity_find(entity);
-	if (!e)
-		return recip_fail(ctx, RECIP_EINVAL, "unknown kind of record '%s'", entity ? entity : "");
-	if (!ctx->db)
-		return recip_fail(ctx, RECIP_ENODB, "no database is open");
 	bool party = !strcmp(e->name, "party");
 	csv_out o = {ctx, out, BUF_INIT, 0};
 	buf sql = BUF_INIT, joins = BUF_INIT, multi[ENTITY_MAX_FIELDS];
@@ -169,7 +164,9 @@ int recip_export_csv(recip_ctx *ctx, const char *entity, const recip_sink *out)
 		rc = db_query(ctx, &st, sql.data, "");
 	if (!rc && party) {
 		rc = db_query(ctx, &values,
-		              "SELECT party_id, field, value, label FROM party_value ORDER BY party_id, field, position", "");
+		              "SELECT party_id, field, value, label FROM party_value ORDER BY party_id, field" DB_BYTE_ORDER
+		              ", position",
+		              "");
 		if (!rc)
 			values_state = db_step(ctx, values);
 	}
@@ -209,5 +206,20 @@ int recip_export_csv(recip_ctx *ctx, const char *entity, const recip_sink *out)
 	for (size_t i = 0; i < ENTITY_MAX_FIELDS; i++)
 		buf_release(&multi[i]);
 	buf_release(&o.line);
+	return rc;
+}
+
+int recip_export_csv(recip_ctx *ctx, const char *entity, const recip_sink *out)
+{
+	const entity_desc *e = entity_find(entity);
+	if (!e)
+		return recip_fail(ctx, RECIP_EINVAL, "unknown kind of record '%s'", entity ? entity : "");
+	/* one snapshot: parties and their values agree while others write */
+	bool own;
+	int rc = db_read_begin(ctx, &own);
+	if (rc)
+		return rc;
+	rc = export_csv(ctx, e, out);
+	db_read_end(ctx, own);
 	return rc;
 }

@@ -9,9 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+db_backend db_backend_of_address(const char *address)
+{
+	return !strncmp(address, "postgresql://", 13) || !strncmp(address, "postgres://", 11) ? DB_POSTGRESQL
+	                                                                                       : DB_SQLITE;
+}
+
 int db_open(recip_ctx *ctx, db **out, const char *address, unsigned flags)
 {
-	if (!strncmp(address, "postgresql://", 13) || !strncmp(address, "postgres://", 11)) {
+	if (db_backend_of_address(address) == DB_POSTGRESQL) {
 #ifdef RECIP_WITH_POSTGRESQL
 		return db_open_pg(ctx, out, address, flags);
 #else
@@ -328,6 +334,32 @@ int db_begin(recip_ctx *ctx)
 int db_commit(recip_ctx *ctx)
 {
 	return ctx->db->ops->commit(ctx);
+}
+
+int db_read_begin(recip_ctx *ctx, bool *out_own)
+{
+	*out_own = false;
+	if (!ctx->db)
+		return recip_fail(ctx, RECIP_ENODB, "no database is open");
+	if (ctx->tx_depth > 0)
+		return RECIP_OK;
+	int rc = ctx->db->ops->begin_read(ctx);
+	*out_own = rc == RECIP_OK;
+	return rc;
+}
+
+void db_read_end(recip_ctx *ctx, bool own)
+{
+	if (!own || !ctx->db)
+		return;
+	/* nothing was written: ending it either way is the same, and a
+	 * rollback cannot fail in a way worth reporting */
+	char saved[sizeof(ctx->errmsg)];
+	int saved_code = ctx->errcode;
+	memcpy(saved, ctx->errmsg, sizeof(saved));
+	ctx->db->ops->rollback(ctx);
+	memcpy(ctx->errmsg, saved, sizeof(saved));
+	ctx->errcode = saved_code;
 }
 
 void db_rollback(recip_ctx *ctx)

@@ -45,6 +45,9 @@ typedef struct db_ops {
 	int (*has_table)(recip_ctx *ctx, const char *table, bool *out);
 	/* transactions: begin a write transaction, savepoints for nesting */
 	int (*begin)(recip_ctx *ctx);
+	/* begin a transaction that only reads, and sees one state of the
+	 * database throughout while others write (ended with rollback) */
+	int (*begin_read)(recip_ctx *ctx);
 	int (*commit)(recip_ctx *ctx);
 	void (*rollback)(recip_ctx *ctx);
 	/* What a SELECT needs appended to lock the rows it reads until the
@@ -75,6 +78,9 @@ struct db_stmt {
 	struct db_cached *slot;   /* NULL when not cached */
 };
 
+/* The backend an address names: postgresql://… or postgres://… is
+ * PostgreSQL, anything else the path of an SQLite file. */
+db_backend db_backend_of_address(const char *address);
 /* Opens the backend the address names (a path, or postgresql://…). */
 int db_open(recip_ctx *ctx, db **out, const char *address, unsigned flags);
 void db_close(db *d);
@@ -99,6 +105,12 @@ int db_query(recip_ctx *ctx, db_stmt **out, const char *sql, const char *types, 
 int db_vquery(recip_ctx *ctx, db_stmt **out, const char *sql, const char *types, va_list ap);
 /* Prepares, binds, steps to the end and gives the statement back. */
 int db_run(recip_ctx *ctx, const char *sql, const char *types, ...);
+/* Text in ORDER BY: `ORDER BY name COLLATE "C"` sorts by code point on both
+ * backends (PostgreSQL's C collation; the SQLite backend defines one of
+ * that name that compares bytes, as its default BINARY does), so that what
+ * is written out comes in the same order whatever the database's locale. */
+#define DB_BYTE_ORDER " COLLATE \"C\""
+
 /* Runs a query of one row and one integer column; *out = dflt when no row
  * or NULL. */
 int db_int(recip_ctx *ctx, int64_t *out, int64_t dflt, const char *sql, const char *types, ...);
@@ -150,6 +162,14 @@ int db_changes(recip_ctx *ctx);
 
 int db_begin(recip_ctx *ctx);
 int db_commit(recip_ctx *ctx);
+/* Several reads that must agree with each other while others write (an
+ * export of many tables, or of parties and their values): they see one
+ * snapshot of the database, taken at the first read — SQLite's read
+ * transaction, PostgreSQL's REPEATABLE READ. Inside a caller's transaction
+ * they see that one, and these do nothing (*out_own false). db_read_end
+ * keeps the message of an error that happened in between. */
+int db_read_begin(recip_ctx *ctx, bool *out_own);
+void db_read_end(recip_ctx *ctx, bool own);
 void db_rollback(recip_ctx *ctx);
 int db_savepoint(recip_ctx *ctx);
 int db_release(recip_ctx *ctx);

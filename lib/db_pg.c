@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* How long a writer waits for a row another writer holds before giving up
  * (unless the server or the role sets lock_timeout): the same as SQLite's
@@ -48,6 +49,7 @@ typedef struct pg_db {
 	unsigned next_name;
 	int changes;
 	bool in_tx;             /* between BEGIN and COMMIT/ROLLBACK */
+	bool reading;           /* … of a transaction that only reads (begin_read) */
 	bool committing;
 	bool readonly_asked;    /* RECIP_OPEN_READONLY */
 } pg_db;
@@ -67,6 +69,9 @@ struct pg_stmt {
 	PGresult **queue;       /* results read ahead (ST_QUEUED) */
 	size_t q_head, q_len, q_cap;
 	PGresult *desc;         /* column description, when asked before a row */
+	bool read;              /* a SELECT: may be sent again on a new connection */
+	bool delivered;         /* a row of this run was handed out */
+	bool resent;            /* this run was sent again once already */
 };
 
 static pg_db *pg_of(db *d)
@@ -138,14 +143,15 @@ static int lost_error(recip_ctx *ctx, pg_db *d, const char *msg)
 	char why[256];
 	first_line(why, sizeof(why), msg && *msg ? msg : PQerrorMessage(d->conn));
 	if (d->committing)
-		return recip_fail(ctx, RECIP_EDB,
+		return recip_fail(ctx, RECIP_EUNAVAILABLE,
 		                  "lost the connection to database '%s' while committing (%s); the change may or may "
 		                  "not have been saved",
 		                  d->head.address, why);
-	if (d->in_tx)
-		return recip_fail(ctx, RECIP_EDB, "lost the connection to database '%s' (%s); nothing was written",
-		                  d->head.address, why);
-	return recip_fail(ctx, RECIP_EDB, "lost the connection to database '%s' (%s)", d->head.address, why);
+	if (d->in_tx && !d->reading)
+		return recip_fail(ctx, RECIP_EUNAVAILABLE,
+		                  "lost the connection to database '%s' (%s); nothing was written", d->head.address, why);
+	return recip_fail(ctx, RECIP_EUNAVAILABLE, "lost the connection to database '%s' (%s)", d->head.address,
+	                  why);
 }
 
 /* The constraint a write broke, worded as SQLite words it ("UNIQUE
@@ -407,21 +413,26 @@ static int session_setup(recip_ctx *ctx, pg_db *d);
 /* Between transactions, a lost connection is opened again (a server that
  * outlives a restart of PostgreSQL goes on); statements prepared on the old
  * one are prepared again when next used. */
-static int ensure_connection(recip_ctx *ctx, pg_db *d)
+static int reconnect(recip_ctx *ctx, pg_db *d)
 {
-	if (!connection_lost(d))
-		return RECIP_OK;
-	if (d->in_tx)
-		return lost_error(ctx, d, NULL);
 	d->streaming = NULL;
 	PQreset(d->conn);
 	d->generation++;
 	if (connection_lost(d)) {
 		char why[256];
 		first_line(why, sizeof(why), PQerrorMessage(d->conn));
-		return recip_fail(ctx, RECIP_EDB, "cannot reconnect to database '%s': %s", d->head.address, why);
+		return recip_fail(ctx, RECIP_EUNAVAILABLE, "cannot reconnect to database '%s': %s", d->head.address, why);
 	}
 	return session_setup(ctx, d);
+}
+
+static int ensure_connection(recip_ctx *ctx, pg_db *d)
+{
+	if (!connection_lost(d))
+		return RECIP_OK;
+	if (d->in_tx)
+		return lost_error(ctx, d, NULL);
+	return reconnect(ctx, d);
 }
 
 /* Runs SQL without parameters (several statements allowed). */
@@ -456,6 +467,8 @@ static int pg_prepare(recip_ctx *ctx, db_stmt **out, const char *sql)
 	if (!s)
 		return recip_oom(ctx);
 	s->sql = placeholders(sql, &s->nparams);
+	const char *word = sql + strspn(sql, " \t\r\n(");
+	s->read = !strncasecmp(word, "SELECT", 6) && !strstr(sql, "FOR UPDATE");
 	if (s->sql && s->nparams > 0)
 		s->params = calloc((size_t)s->nparams, sizeof(char *));
 	if (!s->sql || (s->nparams > 0 && !s->params)) {
@@ -481,6 +494,7 @@ static void pg_reset(db_stmt *st)
 	discard(pg_of(st->owner), s);
 	clear_params(s);
 	s->state = ST_IDLE;
+	s->delivered = s->resent = false;
 }
 
 static void pg_finalize(db_stmt *st)
@@ -586,6 +600,44 @@ static int start(recip_ctx *ctx, pg_db *d, pg_stmt *s)
 	return RECIP_OK;
 }
 
+/* A connection can die between two statements without libpq knowing (the
+ * server restarted, a failover, an idle session ended): the next statement
+ * finds out. When that statement is a read outside a transaction and has
+ * handed out no row yet, nothing depends on it, and it is sent once more
+ * on a new connection — so a long-running server goes on after a restart
+ * of PostgreSQL without failing a request for each of its connections.
+ * Within a transaction, never: what it did is gone with the connection. */
+static bool may_resend(const pg_db *d, const pg_stmt *s)
+{
+	return s->read && !s->delivered && !s->resent && !d->in_tx;
+}
+
+/* Whether a failed result (or, with res NULL, the end of the results
+ * before their end) means the connection went: libpq knows it, or it is
+ * the server's last word before closing it (shutting down, the session
+ * terminated, a connection failure). */
+static bool lost_result(pg_db *d, const PGresult *res)
+{
+	if (connection_lost(d))
+		return true;
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	return state && (!strncmp(state, "08", 2) || !strncmp(state, "57P", 3));
+}
+
+/* Sends a statement again on a new connection (may_resend said so). */
+static int resend(recip_ctx *ctx, pg_db *d, pg_stmt *s)
+{
+	finish(d, s);
+	s->resent = true;
+	s->state = ST_IDLE;
+	int rc = reconnect(ctx, d);
+	if (!rc)
+		rc = start(ctx, d, s);
+	if (rc)
+		s->state = ST_DONE;
+	return rc;
+}
+
 static int pg_step(recip_ctx *ctx, db_stmt *st)
 {
 	pg_db *d = pg_of(ctx->db);
@@ -598,7 +650,12 @@ static int pg_step(recip_ctx *ctx, db_stmt *st)
 	if (s->state == ST_DONE)
 		return DB_DONE;
 	if (s->state == ST_IDLE) {
+		/* found dead while preparing or sending a read: again (but not
+		 * when it was known dead and could not be opened again) */
+		bool known_dead = connection_lost(d);
 		int rc = start(ctx, d, s);
+		if (rc == RECIP_EUNAVAILABLE && !known_dead && may_resend(d, s))
+			rc = resend(ctx, d, s);
 		if (rc) {
 			s->state = ST_DONE;
 			return rc;
@@ -607,13 +664,22 @@ static int pg_step(recip_ctx *ctx, db_stmt *st)
 	PGresult *res;
 	int rc = DB_DONE;
 	bool got_end = false;
-	while ((res = next_result(d, s))) {
+	while ((res = next_result(d, s)) || (!got_end && may_resend(d, s) && lost_result(d, NULL))) {
+		if (!res || (PQresultStatus(res) == PGRES_FATAL_ERROR && may_resend(d, s) && lost_result(d, res))) {
+			/* found dead on a read that nothing depends on yet: again,
+			 * on a new connection */
+			PQclear(res);
+			if ((rc = resend(ctx, d, s)))
+				return rc;
+			continue;
+		}
 		ExecStatusType status = PQresultStatus(res);
 		if ((status == PGRES_SINGLE_TUPLE || status == PGRES_TUPLES_OK) && PQntuples(res) > 0) {
 			if (status == PGRES_TUPLES_OK && counts_changes(res))
 				d->changes = atoi(PQcmdTuples(res));
 			s->cur = res;
 			s->cur_row = 0;
+			s->delivered = true;
 			return DB_ROW;
 		}
 		if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
@@ -764,18 +830,40 @@ static int pg_sync_ids(recip_ctx *ctx, const char *table)
 	return rc;
 }
 
+/* Begins a transaction. A connection found dead by the BEGIN itself (see
+ * may_resend) is opened again and the BEGIN sent again: nothing happened
+ * yet. */
+static int begin_with(recip_ctx *ctx, pg_db *d, const char *sql)
+{
+	int rc = ensure_connection(ctx, d);
+	if (!rc) {
+		rc = run_simple(ctx, d, sql, "begin", NULL);
+		if (rc && connection_lost(d) && !(rc = ensure_connection(ctx, d)))
+			rc = run_simple(ctx, d, sql, "begin", NULL);
+	}
+	if (!rc)
+		d->in_tx = true;
+	return rc;
+}
+
 static int pg_begin(recip_ctx *ctx)
 {
-	pg_db *d = pg_of(ctx->db);
-	int rc = ensure_connection(ctx, d);
-	if (rc)
-		return rc;
 	/* READ COMMITTED, whatever the server's default: each statement sees
 	 * what was committed before it, and a locked read waits for the
 	 * holder and then sees its write (db_query_locked) */
-	rc = run_simple(ctx, d, "BEGIN ISOLATION LEVEL READ COMMITTED", "begin", NULL);
+	return begin_with(ctx, pg_of(ctx->db), "BEGIN ISOLATION LEVEL READ COMMITTED");
+}
+
+/* REPEATABLE READ: every statement sees the snapshot of the first one, so
+ * an export of many tables is one state of the database while servers go
+ * on writing; READ ONLY, so that it takes no locks that writers wait for
+ * (and runs on a standby too). */
+static int pg_begin_read(recip_ctx *ctx)
+{
+	pg_db *d = pg_of(ctx->db);
+	int rc = begin_with(ctx, d, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY");
 	if (!rc)
-		d->in_tx = true;
+		d->reading = true;
 	return rc;
 }
 
@@ -790,7 +878,7 @@ static int pg_commit(recip_ctx *ctx)
 	PGresult *res = NULL;
 	int rc = run_simple(ctx, d, "COMMIT", "commit", &res);
 	d->committing = false;
-	d->in_tx = false;
+	d->in_tx = d->reading = false;
 	/* a transaction that had failed ends in ROLLBACK, without an error */
 	if (!rc && strcmp(PQcmdStatus(res), "COMMIT") != 0)
 		rc = recip_fail(ctx, RECIP_EDB, "storage: a step of this transaction failed; nothing was written");
@@ -803,7 +891,7 @@ static void pg_rollback(recip_ctx *ctx)
 	pg_db *d = pg_of(ctx->db);
 	if (!d->in_tx)
 		return;
-	d->in_tx = false;
+	d->in_tx = d->reading = false;
 	if (connection_lost(d))
 		return; /* the server rolled it back when the connection went */
 	/* keep the caller's message: a rollback is the reaction to an error */
@@ -845,6 +933,7 @@ static const db_ops pg_ops = {
 	.table_count = pg_table_count,
 	.has_table = pg_has_table,
 	.begin = pg_begin,
+	.begin_read = pg_begin_read,
 	.commit = pg_commit,
 	.rollback = pg_rollback,
 	.lock_suffix = " FOR UPDATE",
@@ -924,7 +1013,8 @@ int db_open_pg(recip_ctx *ctx, db **out, const char *conninfo, unsigned flags)
 		else if (strstr(why, "invalid") || strstr(why, "missing"))
 			rc = recip_fail(ctx, RECIP_ENODB, "bad database address '%s' (%s)", d->head.address, why);
 		else
-			rc = recip_fail(ctx, RECIP_EDB, "cannot connect to database '%s': %s", d->head.address, why);
+			rc = recip_fail(ctx, RECIP_EUNAVAILABLE, "cannot connect to database '%s': %s", d->head.address,
+			                why);
 	}
 	if (!rc) {
 		ctx->db = &d->head;

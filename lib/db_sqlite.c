@@ -230,6 +230,13 @@ static int sqlite_begin(recip_ctx *ctx)
 	return sqlite_exec(ctx, "BEGIN IMMEDIATE");
 }
 
+/* A deferred transaction: its first read fixes the snapshot (WAL), which
+ * other processes' commits do not change, and it takes no write lock. */
+static int sqlite_begin_read(recip_ctx *ctx)
+{
+	return sqlite_exec(ctx, "BEGIN");
+}
+
 static int sqlite_commit(recip_ctx *ctx)
 {
 	return sqlite_exec(ctx, "COMMIT");
@@ -264,9 +271,19 @@ static const db_ops sqlite_ops = {
 	.table_count = sqlite_table_count,
 	.has_table = sqlite_has_table,
 	.begin = sqlite_begin,
+	.begin_read = sqlite_begin_read,
 	.commit = sqlite_commit,
 	.rollback = sqlite_rollback,
 };
+
+/* The collation "C" (DB_BYTE_ORDER): bytes, then length — what SQLite's
+ * BINARY does, and PostgreSQL's C collation, under the name both accept. */
+static int byte_order(void *arg, int len_a, const void *a, int len_b, const void *b)
+{
+	(void)arg;
+	int c = memcmp(a, b, (size_t)(len_a < len_b ? len_a : len_b));
+	return c ? c : len_a - len_b;
+}
 
 int db_open_sqlite(recip_ctx *ctx, db **out, const char *path, unsigned flags)
 {
@@ -337,6 +354,8 @@ int db_open_sqlite(recip_ctx *ctx, db **out, const char *path, unsigned flags)
 
 	/* Reading the schema is what tells a database from any other file. */
 	rc = sqlite_exec(ctx, "SELECT count(*) FROM sqlite_master");
+	if (!rc && sqlite3_create_collation_v2(d->handle, "C", SQLITE_UTF8, NULL, byte_order, NULL) != SQLITE_OK)
+		rc = recip_oom(ctx);
 	if (!rc)
 		rc = sqlite_exec(ctx, "PRAGMA foreign_keys = ON");
 	if (!rc && !readonly) {

@@ -34,19 +34,20 @@ int store_open(recip_ctx *ctx, const char *address, unsigned flags, int target);
 typedef struct table_spec {
 	const char *name;
 	const char *columns;   /* "name:type" separated by spaces; types i (integer), d (double), t (text) */
-	const char *order;
+	const char *order;     /* text sorted by code point (DB_BYTE_ORDER): the same on both backends */
 	const char *deferred;  /* a column referring to the same table: set after all its rows */
 } table_spec;
 
 /* Every table of the current schema but those left out below, in
  * dependency order. A migration that adds a table or column adds it here. */
 static const table_spec tables[] = {
-	{"meta", "key:t value:t", "key", NULL},
+	{"meta", "key:t value:t", "key" DB_BYTE_ORDER, NULL},
 	{"party",
 	 "id:i kind:t name:t name_key:t org_id:i title:t birthday:t anniversary:t notes:t cadence_days:i "
 	 "credibility:i archived:i external_id:t created_at:i updated_at:i",
 	 "id", "org_id"},
-	{"party_value", "party_id:i field:t value:t value_key:t label:t position:i", "party_id, field, position", NULL},
+	{"party_value", "party_id:i field:t value:t value_key:t label:t position:i",
+	 "party_id, field" DB_BYTE_ORDER ", position", NULL},
 	{"fact", "id:i party_id:i key:t key_norm:t value:t created_at:i updated_at:i", "id", NULL},
 	{"ask",
 	 "id:i party_id:i direction:t what:t status:t forced:i at:i resolved_at:i note:t source_key:t created_at:i",
@@ -67,8 +68,8 @@ static const table_spec tables[] = {
 	{"project",
 	 "id:i party_id:i name:t size:t status:t at:i ended_at:i forced:i note:t source_key:t created_at:i", "id",
 	 NULL},
-	{"profile_value", "field:t value:t value_key:t position:i", "field, position", NULL},
-	{"moment_dismissal", "moment_key:t at:i actor:t", "moment_key", NULL},
+	{"profile_value", "field:t value:t value_key:t position:i", "field" DB_BYTE_ORDER ", position", NULL},
+	{"moment_dismissal", "moment_key:t at:i actor:t", "moment_key" DB_BYTE_ORDER, NULL},
 	{"audit", "id:i at:i actor:t action:t entity:t entity_id:i party_id:i before_json:t after_json:t", "id", NULL},
 	{"app_user",
 	 "id:i name:t name_key:t role:t password_hash:t feed_lookup:t feed_hash:t created_at:i updated_at:i", "id",
@@ -232,18 +233,17 @@ int recip_export_json(recip_ctx *ctx, const recip_sink *out)
 {
 	if (!ctx->db)
 		return recip_fail(ctx, RECIP_ENODB, "no database is open");
-	int schema;
-	int rc = schema_read_version(ctx, &schema);
+	/* one snapshot: a consistent state even while others write */
+	bool own;
+	int rc = db_read_begin(ctx, &own);
 	if (rc)
 		return rc;
-	/* one read transaction: a consistent state even while others write
-	 * (inside a caller's transaction, that one) */
-	bool own = ctx->tx_depth == 0;
-	if (own && (rc = db_exec(ctx, "BEGIN")))
-		return rc;
+	int schema = 0;
+	rc = schema_read_version(ctx, &schema);
 	buf line = BUF_INIT;
-	rc = put_json(ctx, &line, json_pack("{s:s, s:i, s:i, s:s}", "format", EXPORT_FORMAT, "version", EXPORT_VERSION,
-	                                    "schema", schema, "recip", recip_version()));
+	if (!rc)
+		rc = put_json(ctx, &line, json_pack("{s:s, s:i, s:i, s:s}", "format", EXPORT_FORMAT, "version",
+		                                    EXPORT_VERSION, "schema", schema, "recip", recip_version()));
 	if (!rc && !buf_addc(&line, '\n'))
 		rc = sink_buf(ctx, out, &line);
 	int64_t rows = 0;
@@ -263,13 +263,7 @@ int recip_export_json(recip_ctx *ctx, const recip_sink *out)
 	if (!rc && !buf_addc(&line, '\n'))
 		rc = sink_buf(ctx, out, &line);
 	buf_release(&line);
-	char saved[sizeof(ctx->errmsg)];
-	memcpy(saved, ctx->errmsg, sizeof(saved));
-	int code = ctx->errcode;
-	if (own)
-		db_exec(ctx, "COMMIT");
-	memcpy(ctx->errmsg, saved, sizeof(saved));
-	ctx->errcode = code;
+	db_read_end(ctx, own);
 	return rc;
 }
 
@@ -531,6 +525,83 @@ static int check_empty(recip_ctx *ctx, const char *address)
 	return RECIP_OK;
 }
 
+/* Whether the restore makes the database: an SQLite file that does not
+ * exist yet, or a PostgreSQL database (its schema) that holds no tables.
+ * Only such a one gets the export's schema version, and only from such a
+ * one does a failed restore remove what it made. */
+static int database_fresh(recip_ctx *ctx, const char *address, bool *out)
+{
+	*out = false;
+	if (db_backend_of_address(address) == DB_SQLITE) {
+		struct stat st;
+		*out = stat(address, &st) != 0;
+		return RECIP_OK;
+	}
+	recip_close(ctx);
+	db *d;
+	int rc = db_open(ctx, &d, address, 0);
+	if (rc)
+		return rc;
+	ctx->db = d;
+	int64_t count = 0;
+	rc = d->ops->table_count(ctx, &count);
+	ctx->db = NULL;
+	db_close(d);
+	*out = !rc && count == 0;
+	return rc;
+}
+
+/* Leaves a fresh database as it was found: no SQLite file, or no tables in
+ * the PostgreSQL database (the schema was made in a transaction of its own,
+ * before the rows'). The caller's message is kept. */
+static void remove_fresh(recip_ctx *ctx, const char *address)
+{
+	char saved[sizeof(ctx->errmsg)];
+	int code = ctx->errcode;
+	memcpy(saved, ctx->errmsg, sizeof(saved));
+	if (ctx->db && db_backend_of(ctx) == DB_POSTGRESQL && !recip_begin(ctx)) {
+		/* references point to earlier tables: drop the later ones first */
+		int rc = RECIP_OK;
+		for (size_t i = 0; derived_tables[i] && !rc; i++) {
+			buf sql = BUF_INIT;
+			buf_printf(&sql, "DROP TABLE IF EXISTS %s", derived_tables[i]);
+			rc = sql.failed ? recip_oom(ctx) : db_exec(ctx, sql.data);
+			buf_release(&sql);
+		}
+		for (size_t i = N_TABLES; i > 0 && !rc; i--) {
+			buf sql = BUF_INIT;
+			buf_printf(&sql, "DROP TABLE IF EXISTS %s", tables[i - 1].name);
+			rc = sql.failed ? recip_oom(ctx) : db_exec(ctx, sql.data);
+			buf_release(&sql);
+		}
+		if (rc)
+			recip_rollback(ctx);
+		else
+			recip_commit(ctx);
+	}
+	recip_close(ctx);
+	if (db_backend_of_address(address) == DB_SQLITE)
+		database_files_remove(address);
+	memcpy(ctx->errmsg, saved, sizeof(saved));
+	ctx->errcode = code;
+}
+
+/* After rows came in with their ids: new ones are numbered past them. */
+static int sync_ids(restore *r)
+{
+	for (size_t i = 0; i < N_TABLES; i++) {
+		if (strncmp(tables[i].columns, "id:", 3))
+			continue;
+		bool present;
+		int rc = r->ctx->db->ops->has_table(r->ctx, tables[i].name, &present);
+		if (!rc && present)
+			rc = db_sync_ids(r->ctx, tables[i].name);
+		if (rc)
+			return rc;
+	}
+	return RECIP_OK;
+}
+
 int recip_restore(recip_ctx *ctx, json_t **out, const char *address, const recip_source *in)
 {
 	*out = NULL;
@@ -548,9 +619,12 @@ int recip_restore(recip_ctx *ctx, json_t **out, const char *address, const recip
 		reader_release(&r.rd);
 		return rc;
 	}
-	bool sqlite = strncmp(address, "postgres", 8) != 0;
-	struct stat st;
-	bool created = sqlite && stat(address, &st) != 0;
+	bool created = false;
+	rc = database_fresh(ctx, address, &created);
+	if (rc) {
+		reader_release(&r.rd);
+		return rc;
+	}
 	recip_close(ctx);
 	rc = store_open(ctx, address, RECIP_OPEN_CREATE, created ? schema : 0);
 	int current = 0;
@@ -568,6 +642,8 @@ int recip_restore(recip_ctx *ctx, json_t **out, const char *address, const recip
 	if (!rc)
 		rc = read_rows(&r);
 	end_table(&r);
+	if (!rc)
+		rc = sync_ids(&r);
 	int upgraded = schema;
 	if (!rc && schema < schema_version_current()) {
 		rc = schema_upgrade(ctx, schema, 0);
@@ -582,13 +658,8 @@ int recip_restore(recip_ctx *ctx, json_t **out, const char *address, const recip
 	reader_release(&r.rd);
 	free(r.deferred);
 	if (rc) {
-		if (created) { /* leave nothing behind */
-			char saved[sizeof(ctx->errmsg)];
-			memcpy(saved, ctx->errmsg, sizeof(saved));
-			recip_close(ctx);
-			database_files_remove(address);
-			memcpy(ctx->errmsg, saved, sizeof(saved));
-		}
+		if (created) /* leave nothing behind */
+			remove_fresh(ctx, address);
 		return rc;
 	}
 	*out = json_pack("{s:I, s:I, s:i, s:i}", "tables", (json_int_t)r.tables, "rows", (json_int_t)r.rows, "schema",

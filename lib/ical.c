@@ -296,9 +296,12 @@ int recip_export_ical(recip_ctx *ctx, recip_time as_of, int days, recip_time now
 	icalproperty *name = icalproperty_new_x("recip");
 	icalproperty_set_x_name(name, "X-WR-CALNAME");
 	icalcomponent_add_property(a.cal, name);
-	int rc = RECIP_OK;
+	/* one snapshot: the entries agree with each other while others write */
+	bool own;
+	int rc = db_read_begin(ctx, &own);
 	for (size_t i = 0; i < sizeof(sources) / sizeof(sources[0]) && !rc; i++)
 		rc = sources[i].add(&a);
+	db_read_end(ctx, own);
 	if (!rc) {
 		char *text = icalcomponent_as_ical_string_r(a.cal);
 		rc = text ? sink_write(ctx, out, text, strlen(text)) : recip_oom(ctx);

@@ -27,7 +27,9 @@ int report_facts(recip_ctx *ctx, int64_t party, int64_t limit, json_t **out)
 {
 	db_stmt *st;
 	int rc = db_query(ctx, &st,
-	                  "SELECT id, key, value, updated_at FROM fact WHERE party_id = ? ORDER BY key_norm LIMIT ?", "ii",
+	                  "SELECT id, key, value, updated_at FROM fact WHERE party_id = ? ORDER BY key_norm" DB_BYTE_ORDER
+	                  " LIMIT ?",
+	                  "ii",
 	                  party, limit > 0 ? limit : INT64_MAX);
 	return rc ? rc : db_collect(ctx, st, fact_item, NULL, out);
 }

@@ -342,7 +342,8 @@ static int write_party(recip_ctx *ctx, const recip_sink *out, int64_t id)
 		simple(&c, "X-RECIP-EXTERNAL-ID", external);
 	db_stmt *st = NULL;
 	if (!rc)
-		rc = db_query(ctx, &st, "SELECT key, value FROM fact WHERE party_id = ? ORDER BY key_norm", "i", id);
+		rc = db_query(ctx, &st, "SELECT key, value FROM fact WHERE party_id = ? ORDER BY key_norm" DB_BYTE_ORDER, "i",
+		              id);
 	while (!rc && (rc = db_step(ctx, st)) == DB_ROW) {
 		rc = RECIP_OK;
 		buf_adds(&c.line, "X-RECIP-FACT;KEY=");
@@ -406,15 +407,21 @@ int recip_export_vcard_parties(recip_ctx *ctx, int64_t **out_ids, size_t *out_n)
 
 int recip_export_vcard(recip_ctx *ctx, int64_t party, const recip_sink *out)
 {
-	if (!ctx->db)
-		return recip_fail(ctx, RECIP_ENODB, "no database is open");
-	if (party > 0)
-		return write_party(ctx, out, party);
-	int64_t *ids;
-	size_t n;
-	int rc = recip_export_vcard_parties(ctx, &ids, &n);
-	for (size_t i = 0; i < n && !rc; i++)
-		rc = write_party(ctx, out, ids[i]);
-	free(ids);
+	/* one snapshot: every card shows the same state while others write */
+	bool own;
+	int rc = db_read_begin(ctx, &own);
+	if (rc)
+		return rc;
+	if (party > 0) {
+		rc = write_party(ctx, out, party);
+	} else {
+		int64_t *ids;
+		size_t n;
+		rc = recip_export_vcard_parties(ctx, &ids, &n);
+		for (size_t i = 0; i < n && !rc; i++)
+			rc = write_party(ctx, out, ids[i]);
+		free(ids);
+	}
+	db_read_end(ctx, own);
 	return rc;
 }

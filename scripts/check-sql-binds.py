@@ -30,11 +30,12 @@ for path in sorted((root / 'lib').glob('*.c')):
             literals.append((lm.start(), lm.end(), lm.group(1)))
         if len(literals) < 2:
             continue
-        # join adjacent literals (separated only by white space)
+        # join adjacent literals (separated only by white space, or by a
+        # macro of SQL text such as DB_BYTE_ORDER)
         groups = [[literals[0]]]
         for lit in literals[1:]:
             between = args[groups[-1][-1][1]:lit[0]]
-            if between.strip() == '':
+            if between.strip() in ('', 'DB_BYTE_ORDER'):
                 groups[-1].append(lit)
             else:
                 groups.append([lit])

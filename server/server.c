@@ -254,6 +254,7 @@ static void error_status(int code, unsigned *status, const char **name)
 	case RECIP_EPERM: *status = 403; *name = "forbidden"; break;
 	case RECIP_EBUSY: *status = 503; *name = "busy"; break;
 	case RECIP_EREADONLY: *status = 503; *name = "read_only"; break;
+	case RECIP_EUNAVAILABLE: *status = 503; *name = "unavailable"; break;
 	case RECIP_ENOMEM: *status = 500; *name = "no_memory"; break;
 	default: *status = 500; *name = "storage"; break;
 	}
@@ -342,20 +343,31 @@ static bool authenticate(request *r)
 			reply_error(r, 401, "unauthenticated", "the Authorization header takes 'Bearer TOKEN'");
 			return false;
 		}
-		if (recip_token_check(r->ctx, &r->user, auth + 7) != RECIP_OK) {
+		int rc = recip_token_check(r->ctx, &r->user, auth + 7);
+		if (rc != RECIP_OK) {
 			memset(&r->user, 0, sizeof(r->user));
-			reply_error(r, 401, "bad_token", "%s", recip_errmsg(r->ctx));
+			/* a token that cannot be checked (the database is away) is
+			 * not a bad token */
+			if (rc != RECIP_EPERM)
+				reply_recip_error(r);
+			else
+				reply_error(r, 401, "bad_token", "%s", recip_errmsg(r->ctx));
 			return false;
 		}
 		return true;
 	}
 	const char *cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, SESSION_COOKIE);
 	if (cookie && *cookie) {
-		if (recip_session_check(r->ctx, &r->user, NULL, cookie) == RECIP_OK) {
+		int rc = recip_session_check(r->ctx, &r->user, NULL, cookie);
+		if (rc == RECIP_OK) {
 			r->by_session = true;
 			r->session_token = cookie;
 		} else {
 			memset(&r->user, 0, sizeof(r->user));
+			if (rc != RECIP_EPERM) {
+				reply_recip_error(r);
+				return false;
+			}
 		}
 	}
 	return true;

@@ -110,7 +110,7 @@ int cli_exit_code(int code)
 	case RECIP_OK: return EXIT_OK;
 	case RECIP_ENOTREADY: return EXIT_NOT_YET;
 	case RECIP_EDB: case RECIP_EBUSY: case RECIP_EREADONLY: case RECIP_ENOTDB: case RECIP_EVERSION:
-	case RECIP_ENODB: case RECIP_EIO:
+	case RECIP_ENODB: case RECIP_EIO: case RECIP_EUNAVAILABLE:
 		return EXIT_STORAGE;
 	default: return EXIT_FAIL;
 	}

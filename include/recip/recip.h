@@ -59,7 +59,9 @@ typedef enum recip_error {
 	RECIP_ECONFIG = -14,    /* a bad setting in a configuration file */
 	RECIP_ETOOBIG = -15,    /* an input exceeds a size limit */
 	RECIP_EIO = -16,        /* reading or writing a file failed */
-	RECIP_ENODB = -17       /* no database at the given address */
+	RECIP_ENODB = -17,      /* no database at the given address */
+	RECIP_EUNAVAILABLE = -18 /* the database server cannot be reached, or the
+	                          * connection to it was lost (try again) */
 } recip_error;
 
 /* ---- the context ---------------------------------------------------------- */

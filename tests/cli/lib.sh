@@ -76,6 +76,28 @@ only_on() {
 		exit 77
 	fi
 }
+# new_db VAR NAME — puts in VAR the address of another, empty database of
+# this test on the backend under test: a path in the test's directory (not
+# created yet), or a new database on the PostgreSQL test server.
+new_db() {
+	if [ "$RECIP_BACKEND" = postgresql ]; then
+		pg_new_db || { echo "cannot create a test database on $RECIP_TEST_PG" >&2; exit 1; }
+		printf -v "$1" '%s' "$PG_NEW_DB"
+	else
+		printf -v "$1" '%s' "$TEST_DIR/$2.db"
+	fi
+}
+
+# db_there ADDRESS — whether something was left at a database address: an
+# SQLite file, or tables in a PostgreSQL database.
+db_there() {
+	case "$1" in
+	postgres*)
+		[ "$(psql -qAtX "$1" -c "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema()")" != 0 ]
+		;;
+	*) [ -e "$1" ] ;;
+	esac
+}
 unset RECIP_CONFIG
 mkdir -p "$HOME"
 FIXTURES="${RECIP_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/fixtures"

@@ -21,7 +21,7 @@ expect_json '.party.phone[0]' '{"label":"cell","value":"+34 600 111 222"}'
 expect_json '.facts[0].value' "flat white, oat"
 expect_ok "the same file again" recip import parties "$TEST_DIR/parties.csv" --map "E-mail=email:work"
 expect_out "2 rows, 0 added, 0 merged, 2 unchanged"
-expect_eq "no party twice" "$(sqlite3 "$RECIP_DB" 'SELECT count(*) FROM party')" 3
+expect_eq "no party twice" "$(db_sql 'SELECT count(*) FROM party')" 3
 
 # ---- ledger rows ---------------------------------------------------------------------
 cat >"$TEST_DIR/exchanges.csv" <<'EOF'
@@ -39,9 +39,9 @@ expect_json '.items[0].name' "Ana Lopez"
 expect_json '.items[0].balance' 1.3782
 expect_ok "again: nothing added" recip import exchanges "$TEST_DIR/exchanges.csv"
 expect_out "0 added, 0 merged, 0 unchanged, 2 already there"
-expect_eq "two exchanges" "$(sqlite3 "$RECIP_DB" 'SELECT count(*) FROM exchange')" 2
+expect_eq "two exchanges" "$(db_sql 'SELECT count(*) FROM exchange')" 2
 expect_eq "one audit entry per import" \
-	"$(sqlite3 "$RECIP_DB" "SELECT count(*) FROM audit WHERE action = 'import' AND entity = 'exchange'")" 1
+	"$(db_sql "SELECT count(*) FROM audit WHERE action = 'import' AND entity = 'exchange'")" 1
 expect_ok "the roll-ups are right" recip check
 
 # ---- export, and back into another database ------------------------------------------
@@ -50,12 +50,13 @@ expect_eq "header" "$(head -1 "$TEST_DIR/out.csv" | tr -d '\r')" \
 	"id,party,party_name,direction,kind,value,personal,unexpected,at,note,ask,source_key,created_at"
 expect_eq "quoted note with a line break" "$(grep -c '"sent us ""Meridian""' "$TEST_DIR/out.csv")" 1
 expect_ok "export parties" recip export parties -o "$TEST_DIR/parties-out.csv"
-expect_fail "a new database must exist first" 4 recip import parties "$TEST_DIR/parties-out.csv" --db "$TEST_DIR/none.db"
-recip init --db "$TEST_DIR/b.db" >/dev/null
-expect_ok "into a new database: parties" recip import parties "$TEST_DIR/parties-out.csv" --db "$TEST_DIR/b.db"
+new_db B b
+expect_fail "a new database must exist first" 4 recip import parties "$TEST_DIR/parties-out.csv" --db "$B"
+recip init --db "$B" >/dev/null
+expect_ok "into a new database: parties" recip import parties "$TEST_DIR/parties-out.csv" --db "$B"
 expect_out "3 rows, 3 added"
-expect_ok "into a new database: exchanges" recip import exchanges "$TEST_DIR/out.csv" --db "$TEST_DIR/b.db"
-expect_ok "the same balances" recip balance --json --db "$TEST_DIR/b.db"
+expect_ok "into a new database: exchanges" recip import exchanges "$TEST_DIR/out.csv" --db "$B"
+expect_ok "the same balances" recip balance --json --db "$B"
 expect_json '.items[0].balance' 1.3782
 expect_json '.items[1].balance' -4.0769
 
@@ -77,7 +78,7 @@ expect_out "dry run of '$TEST_DIR/bad.csv': 3 rows, 1 to add"
 expect_ok "--skip-bad imports the good rows" recip import exchanges "$TEST_DIR/bad.csv" --skip-bad
 expect_out "skipped rows"
 expect_out "1 added, 0 merged, 0 unchanged, 2 bad (skipped)"
-expect_eq "three exchanges now" "$(sqlite3 "$RECIP_DB" 'SELECT count(*) FROM exchange')" 3
+expect_eq "three exchanges now" "$(db_sql 'SELECT count(*) FROM exchange')" 3
 before=$(db_state)
 expect_ok "a dry run writes nothing" recip import touches "$TEST_DIR/bad.csv" --map direction=- --map kind=channel --dry-run --skip-bad
 expect_eq "nothing written" "$(db_state)" "$before"
@@ -131,7 +132,7 @@ EOF
 expect_ok "from standard input, not a terminal" sh -c "'$RECIP' import exchanges - <'$TEST_DIR/many.csv'"
 expect_out "imported 'stdin': 20000 rows, 20000 added"
 expect_eq "no progress bar when not a terminal" "$(wc -c <"$ERR")" 0
-sqlite3 "$RECIP_DB" "DELETE FROM exchange WHERE note LIKE 'row %'; DELETE FROM audit WHERE action = 'import'"
+db_sql "DELETE FROM exchange WHERE note LIKE 'row %'; DELETE FROM audit WHERE action = 'import'"
 # script(1) gives the command a terminal; the bar appears after half a second
 expect_ok "a progress bar on a terminal" script -qec "'$RECIP' import exchanges '$TEST_DIR/many.csv'" /dev/null
 expect_out "rows/s"

@@ -40,7 +40,7 @@ expect_out "1 contacts, 0 added, 0 merged, 1 unchanged"
 expect_ok "--update takes the card's values" recip import vcard "$V/John_Doe_IPHONE.vcf" --update --json
 expect_json '.merges[0].changes[0]' "name: Mr. John Richter James Doe Sr. (was Johnny)"
 expect_eq "still one person with that email" \
-	"$(sqlite3 "$RECIP_DB" "SELECT count(*) FROM party_value WHERE value_key = 'john.doe@ibm.com'")" 1
+	"$(db_sql "SELECT count(*) FROM party_value WHERE value_key = 'john.doe@ibm.com'")" 1
 
 # ---- malformed files ---------------------------------------------------------------------
 head -c 300 "$V/gmail-single.vcf" >"$TEST_DIR/cut.vcf"
@@ -96,7 +96,7 @@ expect_ok "one card" recip export vcard --party simon
 expect_out "FN:Simon Perreault"
 expect_no_out "VCard Test"
 expect_ok "one file per party" recip export vcard --split "$TEST_DIR/cards"
-expect_eq "files" "$(ls "$TEST_DIR/cards" | grep -c '\.vcf$')" "$(sqlite3 "$RECIP_DB" 'SELECT count(*) FROM party WHERE archived = 0')"
+expect_eq "files" "$(ls "$TEST_DIR/cards" | grep -c '\.vcf$')" "$(db_sql 'SELECT count(*) FROM party WHERE archived = 0')"
 expect_ok "a file per party, named after it" test -f "$TEST_DIR/cards/0001-arnold-smith.vcf"
 expect_ok "vobject reads each" $PY -c "
 import glob, vobject

@@ -5,6 +5,17 @@
 
 recip init >/dev/null
 recip demo >/dev/null
+
+# PostgreSQL: no file copy, but a clear word on what to use instead
+if [ "$RECIP_BACKEND" = postgresql ]; then
+	expect_fail "a PostgreSQL database is not copied to a file" 1 recip backup "$TEST_DIR/copy.db"
+	expect_err "recip backup copies SQLite files; back up PostgreSQL database '$RECIP_DB' with pg_dump, or with 'recip export json'"
+	expect_eq "no file is written" "$(ls "$TEST_DIR" | grep -c copy)" 0
+	expect_fail "… whatever the options" 1 recip backup "$TEST_DIR/copy.db" --force
+	expect_ok "what it points to works: recip export json" recip export json -o "$TEST_DIR/all.json"
+	expect_ok "… and pg_dump" pg_dump -Fc -f "$TEST_DIR/all.dump" "$RECIP_DB"
+	finish
+fi
 # some bulk, so that a copy takes a moment
 python3 - "$TEST_DIR/visits.csv" <<'PY'
 import sys
@@ -52,7 +63,7 @@ wait "$w1" "$w2"
 expect_eq "five backups taken while writing, each checks out" "$ok" 5
 expect_eq "the writers never failed" "$(cat "$TEST_DIR/w1" "$TEST_DIR/w2")" ""
 expect_eq "all 80 writes landed" \
-	"$(sqlite3 "$RECIP_DB" "SELECT count(*) FROM exchange WHERE note LIKE 'written during the backup %'")" 80
+	"$(db_sql "SELECT count(*) FROM exchange WHERE note LIKE 'written during the backup %'")" 80
 # each copy holds a whole number of writes: the roll-ups match the ledger in it
 expect_ok "and the database itself checks out" recip check
 finish

@@ -6,34 +6,13 @@
 . "$(dirname "$0")/../cli/lib.sh"
 only_on postgresql "it needs the PostgreSQL test server (tests/pg)"
 
-sql() { psql -qAtX "$@"; }
-
-# Holds the audit table locked from another session, so that a `recip gave`
-# that starts now stops in the middle of its transaction — the exchange
-# written and the roll-ups updated, the audit entry not yet — and waits.
-hold_lock() { # DB
-	sql "$1" -c "SET application_name = 'holder'" -c "BEGIN" -c "LOCK TABLE audit IN EXCLUSIVE MODE" \
-		-c "SELECT pg_sleep(60)" >/dev/null 2>&1 &
-	HOLDER=$!
-	wait_for "$1" "application_name = 'holder' AND query LIKE '%pg_sleep%'"
-}
-
-# Waits (at most 20 s) until pg_stat_activity shows a session matching COND.
-wait_for() { # DB COND
-	local i
-	for i in $(seq 1 200); do
-		[ "$(sql "$1" -c "SELECT count(*) FROM pg_stat_activity WHERE $2")" -gt 0 ] && return 0
-		sleep 0.1
-	done
-	echo "# timed out waiting for: $2"
-	return 1
-}
+. "$(dirname "$0")/hold-lock.sh"
 
 # Starts `recip gave ana gift` and waits until it is stuck on the lock.
 start_write() { # DB
 	"$RECIP" gave ana gift -v 3 --db "$1" >"$OUT" 2>"$ERR" &
 	WRITER=$!
-	wait_for "$1" "application_name = 'recip' AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO audit%'"
+	wait_for_stuck_write "$1"
 }
 
 finish_write() {
@@ -57,14 +36,12 @@ expect_ok "a party" recip add person "Ana Lopez"
 before=$(db_state)
 hold_lock "$RECIP_DB"
 start_write "$RECIP_DB"
-sql "$RECIP_DB" -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'recip'" >/dev/null
+terminate_recip "$RECIP_DB"
 finish_write
 check_failed_write "a terminated session fails the command"
 expect_err "lost the connection to database"
 expect_err "nothing was written"
-kill "$HOLDER" 2>/dev/null
-sql "$RECIP_DB" -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'holder'" >/dev/null
-wait "$HOLDER" 2>/dev/null
+release_lock "$RECIP_DB"
 expect_eq "nothing was written" "$(db_state)" "$before"
 expect_eq "no exchange" "$(sql "$RECIP_DB" -c "SELECT count(*) FROM exchange")" 0
 expect_ok "the roll-ups agree with the ledger" recip check

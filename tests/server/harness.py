@@ -19,9 +19,13 @@ ROLES = {"olga": "owner", "mike": "member", "vera": "viewer"}
 
 
 class Server:
-    def __init__(self, demo=False, extra_args=(), env=None):
+    """db: the database's address (default: a new SQLite file); tokens: the
+    users' API tokens when another Server already set the database up (two
+    servers over one database), else the users are made here."""
+
+    def __init__(self, demo=False, extra_args=(), env=None, db=None, tokens=None):
         self.dir = tempfile.mkdtemp(prefix="recip-server-")
-        self.db = os.path.join(self.dir, "test.db")
+        self.db = db or os.path.join(self.dir, "test.db")
         self.env = dict(os.environ)
         self.env.update({"RECIP_DB": self.db, "RECIP_NOW": NOW, "HOME": self.dir,
                          "XDG_CONFIG_HOME": os.path.join(self.dir, "config"),
@@ -29,12 +33,15 @@ class Server:
                          "NO_COLOR": "1", "LC_ALL": "C.UTF-8"})
         if env:
             self.env.update(env)
-        self.recip("demo" if demo else "init")
-        self.tokens = {}
-        for name, password in PASSWORDS.items():
-            self.recip("user", "add", name, "--role", ROLES[name], stdin=password + "\n")
-            out = self.recip("token", "create", name, "--json")
-            self.tokens[name] = json.loads(out)["token"]
+        if tokens is not None:
+            self.tokens = dict(tokens)
+        else:
+            self.recip("demo" if demo else "init")
+            self.tokens = {}
+            for name, password in PASSWORDS.items():
+                self.recip("user", "add", name, "--role", ROLES[name], stdin=password + "\n")
+                out = self.recip("token", "create", name, "--json")
+                self.tokens[name] = json.loads(out)["token"]
         self.extra_args = list(extra_args)
         self.proc = None
         self.start()
@@ -76,8 +83,11 @@ class Server:
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def sql(self, query):
-        return subprocess.run(["sqlite3", self.db, query], capture_output=True, text=True,
-                              check=True).stdout.strip()
+        if self.db.startswith("postgres"):
+            command = ["psql", "-qAtX", "-F", "|", self.db, "-c", query]
+        else:
+            command = ["sqlite3", self.db, query]
+        return subprocess.run(command, capture_output=True, text=True, check=True).stdout.strip()
 
     # ---- HTTP -------------------------------------------------------------------------
     def request(self, method, path, body=None, who=None, headers=None, raw=None, content_type="application/json"):

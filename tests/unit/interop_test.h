@@ -103,13 +103,24 @@ static inline void assert_unchanged(recip_ctx *ctx, char *before)
 	free(after);
 }
 
-/* One integer from SQL (tests only: no parameters). */
+/* One integer from SQL (lib/db.h). */
 int db_int(recip_ctx *ctx, int64_t *out, int64_t dflt, const char *sql, const char *types, ...);
 
 static inline int64_t count_of(recip_ctx *ctx, const char *sql)
 {
 	int64_t n = -1;
 	if (db_int(ctx, &n, 0, sql, ""))
+		fail_msg("%s: %s", sql, recip_errmsg(ctx));
+	return n;
+}
+
+/* The same with one text parameter (?), for texts that hold line breaks:
+ * SQL has no portable way to write them (SQLite's char(10), PostgreSQL's
+ * chr(10)). */
+static inline int64_t count_with(recip_ctx *ctx, const char *sql, const char *text)
+{
+	int64_t n = -1;
+	if (db_int(ctx, &n, 0, sql, "t", text))
 		fail_msg("%s: %s", sql, recip_errmsg(ctx));
 	return n;
 }

@@ -268,8 +268,8 @@ static void round_trips_through_export(void **state)
 	r = import_ok(ctx, "touches", touches.data, NULL);
 	assert_int_equal(report_int(r, "added"), 1);
 	json_decref(r);
-	assert_int_equal(count_of(ctx, "SELECT count(*) FROM exchange WHERE value = 2.75 AND note = "
-	                               "'line one' || char(10) || 'line two, with comma'"),
+	assert_int_equal(count_with(ctx, "SELECT count(*) FROM exchange WHERE value = 2.75 AND note = ?",
+	                            "line one\nline two, with comma"),
 	                 1);
 	assert_int_equal(count_of(ctx, "SELECT count(*) FROM party WHERE name = 'Bo \"the boss\" Lind' AND "
 	                               "cadence_days = 14 AND org_id = (SELECT id FROM party WHERE name = 'Lind & Sons')"),
@@ -385,8 +385,8 @@ static void reads_across_chunk_edges_and_reports_progress(void **state)
 	json_decref(r);
 	assert_true(seen.calls >= 3);
 	assert_int_equal(seen.rows, 9000);
-	assert_int_equal(count_of(ctx, "SELECT count(*) FROM exchange WHERE note = 'row 8999, \"quoted\"' || char(13) || "
-	                               "char(10) || 'second line'"),
+	assert_int_equal(count_with(ctx, "SELECT count(*) FROM exchange WHERE note = ?",
+	                            "row 8999, \"quoted\"\r\nsecond line"),
 	                 1);
 	buf_release(&csv);
 	test_close(ctx);
