@@ -618,6 +618,11 @@ static size_t unescape(void *cls, struct MHD_Connection *conn, char *text)
 	return (size_t)(out - text);
 }
 
+size_t server_unescape(char *text)
+{
+	return unescape(NULL, NULL, text);
+}
+
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	(void)cls;
@@ -670,9 +675,63 @@ static int parse_listen(const char *text, struct sockaddr_storage *out, socklen_
 	return 0;
 }
 
-int server_run(const server_options *opt)
+/* Sets up the process's state and starts the daemon with the callbacks and
+ * limits of every connection. `flags` says how it runs: server_run gives it
+ * its own threads and a listening socket; the request fuzzer
+ * (tests/fuzz/fuzz_request.c) gives MHD_USE_NO_LISTEN_SOCKET and feeds
+ * connections through MHD_add_connection and MHD_run. NULL on failure, with
+ * the reason on stderr (and errno kept). */
+struct MHD_Daemon *server_start(const server_options *opt, unsigned flags, const struct sockaddr *addr)
 {
 	srv.opt = *opt;
+	if (sodium_init() < 0) {
+		fprintf(stderr, "recip serve: the cryptography library cannot start\n");
+		return NULL;
+	}
+	if (pthread_key_create(&srv.ctx_key, ctx_destroy) != 0 || pthread_mutex_init(&srv.limit_lock, NULL) != 0 ||
+	    pthread_mutex_init(&srv.write_lock, NULL) != 0) {
+		fprintf(stderr, "recip serve: cannot set up the worker threads\n");
+		return NULL;
+	}
+	struct MHD_Daemon *d = MHD_start_daemon(
+		flags | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, NULL,
+		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+		MHD_OPTION_SOCK_ADDR, addr,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(opt->threads ? opt->threads : 1),
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)opt->max_connections,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)opt->max_per_ip,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)opt->timeout,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+		MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
+		MHD_OPTION_END);
+	if (!d) {
+		int saved = errno;
+		pthread_key_delete(srv.ctx_key);
+		pthread_mutex_destroy(&srv.limit_lock);
+		pthread_mutex_destroy(&srv.write_lock);
+		errno = saved;
+	}
+	return d;
+}
+
+void server_stop(struct MHD_Daemon *d)
+{
+	MHD_stop_daemon(d);
+	server_release_worker();
+	pthread_key_delete(srv.ctx_key);
+	pthread_mutex_destroy(&srv.limit_lock);
+	pthread_mutex_destroy(&srv.write_lock);
+}
+
+void server_release_worker(void)
+{
+	recip_ctx_free(pthread_getspecific(srv.ctx_key));
+	pthread_setspecific(srv.ctx_key, NULL);
+}
+
+int server_run(const server_options *opt)
+{
 	struct sockaddr_storage addr;
 	socklen_t addr_len;
 	bool loopback = false;
@@ -684,15 +743,6 @@ int server_run(const server_options *opt)
 	if (!loopback)
 		fprintf(stderr, "recip serve: listening beyond this machine on '%s': put it behind a TLS proxy\n",
 		        opt->listen);
-	if (sodium_init() < 0) {
-		fprintf(stderr, "recip serve: the cryptography library cannot start\n");
-		return 1;
-	}
-	if (pthread_key_create(&srv.ctx_key, ctx_destroy) != 0 || pthread_mutex_init(&srv.limit_lock, NULL) != 0 ||
-	    pthread_mutex_init(&srv.write_lock, NULL) != 0) {
-		fprintf(stderr, "recip serve: cannot set up the worker threads\n");
-		return 1;
-	}
 	/* the signals are taken by sigwait below, never by a worker thread */
 	sigset_t stop;
 	sigemptyset(&stop);
@@ -701,25 +751,14 @@ int server_run(const server_options *opt)
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_USE_AUTO;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_AUTO;
 	if (addr.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	struct MHD_Daemon *d = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, NULL,
-		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(opt->threads ? opt->threads : 1),
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)opt->max_connections,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)opt->max_per_ip,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)opt->timeout,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-		MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
-		MHD_OPTION_END);
+	errno = 0;
+	struct MHD_Daemon *d = server_start(opt, flags, (const struct sockaddr *)&addr);
 	if (!d) {
 		fprintf(stderr, "recip serve: cannot listen on '%s': %s\n", opt->listen,
 		        errno ? strerror(errno) : "the address is taken or not here");
-		pthread_key_delete(srv.ctx_key);
 		return 1;
 	}
 	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
@@ -743,12 +782,9 @@ int server_run(const server_options *opt)
 		nanosleep(&ts, NULL);
 	}
 	int left = atomic_load(&srv.active);
-	MHD_stop_daemon(d);
+	server_stop(d);
 	if (listener != MHD_INVALID_SOCKET)
 		close(listener);
-	pthread_key_delete(srv.ctx_key);
-	pthread_mutex_destroy(&srv.limit_lock);
-	pthread_mutex_destroy(&srv.write_lock);
 	if (left > 0)
 		fprintf(stderr, "recip serve: %d request(s) did not finish within %d s\n", left, DRAIN_SECONDS);
 	fprintf(stderr, "recip serve: stopped\n");
