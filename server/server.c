@@ -32,6 +32,15 @@
 #define DRAIN_SECONDS 30
 #define LIMIT_SLOTS 512
 
+/* One open connection, watched for slow clients (see reap_slow_clients). */
+typedef struct watch {
+	struct watch *next, *prev;
+	MHD_socket fd;
+	time_t since;    /* when it opened, or when its last request was answered */
+	bool busy;       /* a request is being answered: not to be cut */
+	bool cut;
+} watch;
+
 /* The daemon's state: what the process has once. The library keeps none. */
 static struct {
 	server_options opt;
@@ -39,6 +48,8 @@ static struct {
 	atomic_int active;            /* requests begun and not yet completed */
 	pthread_mutex_t limit_lock;
 	pthread_mutex_t write_lock;   /* one write at a time from this process */
+	pthread_mutex_t watch_lock;
+	watch *watches;               /* every open connection */
 	struct limit_slot {
 		char key[160];
 		unsigned failures;
@@ -196,6 +207,83 @@ void request_address(request *r, char *out, size_t size)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, (socklen_t)size);
 	else if (sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, (socklen_t)size);
+}
+
+/* ---- slow clients ------------------------------------------------------------------------- */
+
+/* libmicrohttpd's timeout counts idle time only: a client that sends one
+ * byte every few seconds would hold its connection for ever (slowloris),
+ * and a few addresses could take every connection. So each request must
+ * arrive whole — headers and body — within the timeout of the connection
+ * opening or of the previous answer. */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+	(void)cls;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		watch *w = info ? calloc(1, sizeof(*w)) : NULL;
+		if (!w)
+			return; /* not watched: the idle timeout still applies */
+		w->fd = info->connect_fd;
+		w->since = monotonic_seconds();
+		pthread_mutex_lock(&srv.watch_lock);
+		w->next = srv.watches;
+		if (srv.watches)
+			srv.watches->prev = w;
+		srv.watches = w;
+		pthread_mutex_unlock(&srv.watch_lock);
+		*socket_context = w;
+		return;
+	}
+	watch *w = *socket_context;
+	if (!w)
+		return;
+	/* MHD closes the socket after this returns: under the lock, the
+	 * reaper never touches a closed (or reused) descriptor */
+	pthread_mutex_lock(&srv.watch_lock);
+	if (w->prev)
+		w->prev->next = w->next;
+	else
+		srv.watches = w->next;
+	if (w->next)
+		w->next->prev = w->prev;
+	pthread_mutex_unlock(&srv.watch_lock);
+	free(w);
+	*socket_context = NULL;
+}
+
+/* Marks the connection of a request as answering (busy) or as done, which
+ * starts the clock for its next request. */
+static void watch_mark(struct MHD_Connection *conn, bool busy)
+{
+	const union MHD_ConnectionInfo *info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	watch *w = info ? info->socket_context : NULL;
+	if (!w)
+		return;
+	pthread_mutex_lock(&srv.watch_lock);
+	w->busy = busy;
+	if (!busy)
+		w->since = monotonic_seconds();
+	pthread_mutex_unlock(&srv.watch_lock);
+}
+
+/* Cuts every connection that has taken longer than the timeout to send a
+ * request: shutting its socket down makes MHD close it as a broken one. */
+static unsigned reap_slow_clients(void)
+{
+	unsigned cut = 0;
+	time_t now = monotonic_seconds();
+	pthread_mutex_lock(&srv.watch_lock);
+	for (watch *w = srv.watches; w; w = w->next) {
+		if (!w->busy && !w->cut && now - w->since >= (time_t)srv.opt.timeout) {
+			shutdown(w->fd, SHUT_RDWR);
+			w->cut = true;
+			cut++;
+		}
+	}
+	pthread_mutex_unlock(&srv.watch_lock);
+	return cut;
 }
 
 /* ---- replies ------------------------------------------------------------------------------ */
@@ -579,8 +667,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (r->status) /* already answered (413 up front) */
 		return MHD_YES;
+	watch_mark(conn, true);
 	dispatch(r);
-	return send_reply(r);
+	enum MHD_Result sent = send_reply(r);
+	watch_mark(conn, false);
+	return sent;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **state, enum MHD_RequestTerminationCode why)
@@ -689,7 +780,7 @@ struct MHD_Daemon *server_start(const server_options *opt, unsigned flags, const
 		return NULL;
 	}
 	if (pthread_key_create(&srv.ctx_key, ctx_destroy) != 0 || pthread_mutex_init(&srv.limit_lock, NULL) != 0 ||
-	    pthread_mutex_init(&srv.write_lock, NULL) != 0) {
+	    pthread_mutex_init(&srv.write_lock, NULL) != 0 || pthread_mutex_init(&srv.watch_lock, NULL) != 0) {
 		fprintf(stderr, "recip serve: cannot set up the worker threads\n");
 		return NULL;
 	}
@@ -703,6 +794,7 @@ struct MHD_Daemon *server_start(const server_options *opt, unsigned flags, const
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)opt->timeout,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
 		MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 		MHD_OPTION_END);
 	if (!d) {
@@ -710,6 +802,7 @@ struct MHD_Daemon *server_start(const server_options *opt, unsigned flags, const
 		pthread_key_delete(srv.ctx_key);
 		pthread_mutex_destroy(&srv.limit_lock);
 		pthread_mutex_destroy(&srv.write_lock);
+		pthread_mutex_destroy(&srv.watch_lock);
 		errno = saved;
 	}
 	return d;
@@ -722,6 +815,7 @@ void server_stop(struct MHD_Daemon *d)
 	pthread_key_delete(srv.ctx_key);
 	pthread_mutex_destroy(&srv.limit_lock);
 	pthread_mutex_destroy(&srv.write_lock);
+	pthread_mutex_destroy(&srv.watch_lock);
 }
 
 void server_release_worker(void)
@@ -770,8 +864,11 @@ int server_run(const server_options *opt)
 	       opt->db_path);
 	fflush(stdout);
 
-	int sig = 0;
-	sigwait(&stop, &sig);
+	/* waiting for the signal, the main thread cuts slow clients once a second */
+	int sig;
+	const struct timespec tick = {1, 0};
+	while ((sig = sigtimedwait(&stop, NULL, &tick)) < 0)
+		reap_slow_clients();
 	fprintf(stderr, "recip serve: stopping (%s); finishing the requests in flight\n",
 	        sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	/* no new connections; requests already read run to their end, so that

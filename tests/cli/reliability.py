@@ -153,7 +153,7 @@ def write_exchanges(path, prefix, rows):
         for i in range(rows):
             party = "Ana Lima" if i % 2 else "Bo Chen"
             direction = "gave" if i % 3 else "received"
-            f.write(f"{party},{direction},favour,{1 + i % 4},2026-{1 + i % 11:02d}-{1 + i % 28:02d}T{i % 24:02d}:00,"
+            f.write(f"{party},{direction},favour,{1 + i % 4},2026-{1 + i % 10:02d}-{1 + i % 28:02d}T{i % 24:02d}:00,"
                     f"{prefix}-{i}\n")
 
 
@@ -266,10 +266,293 @@ def crash(directory, rounds, rows):
     return 1 if bad else 0
 
 
+# ---- concurrent -------------------------------------------------------------------
+
+
+def concurrent(directory, http_writes, cli_writes, import_rows):
+    """Two servers, four HTTP clients (two on each), four command-line
+    writers and two importers on one database at once."""
+    db = Db(directory, "shared.db")
+    token = db.fresh()
+    started = time.monotonic()
+    servers = [db.serve("--threads", "4") for _ in range(2)]
+    writers = [Writer(port, token, f"h{i}-{k}", limit=http_writes) for k, (_, port) in enumerate(servers)
+               for i in range(2)]
+    files = []
+    for k in range(2):
+        path = os.path.join(directory, f"import{k}.csv")
+        write_exchanges(path, f"i{k}", import_rows)
+        files.append(path)
+    failures = []
+
+    def cli_writer(w):
+        for i in range(cli_writes):
+            party = "Ana Lima" if i % 2 else "Bo Chen"
+            done = db.recip("gave", party, "favour", "-v", "1", "-m", f"c{w}-{i}", check=False)
+            if done.returncode != 0 or done.stderr.strip():
+                failures.append(f"recip gave: exit {done.returncode}: {done.stderr.strip()}")
+
+    def importer(path):
+        done = db.recip("import", "exchanges", path, check=False)
+        if done.returncode != 0 or done.stderr.strip():
+            failures.append(f"recip import: exit {done.returncode}: {done.stderr.strip()}")
+
+    threads = [threading.Thread(target=cli_writer, args=(w,)) for w in range(4)]
+    threads += [threading.Thread(target=importer, args=(path,)) for path in files]
+    for t in writers + threads:
+        t.start()
+    for t in writers + threads:
+        t.join(timeout=600)
+    seconds = time.monotonic() - started
+    server_errors = []
+    for proc, _ in servers:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        proc.stdout.close()
+        server_errors += [line for line in proc.stderr.read().splitlines()
+                          if not line.startswith("recip serve: stop")]
+        proc.stderr.close()
+    acked = sum(len(w.acked) for w in writers)
+    refused = [note for w in writers for note in w.refused]
+    notes = {row[0] for row in db.query("SELECT note FROM exchange")}
+    lost = [n for w in writers for n in w.acked if n not in notes]
+    lost += [f"c{w}-{i}" for w in range(4) for i in range(cli_writes) if f"c{w}-{i}" not in notes]
+    lost += [f"i{k}-{i}" for k in range(2) for i in range(import_rows) if f"i{k}-{i}" not in notes]
+    everything = failures + [f"{n}: {why}" for n, why in refused] + server_errors
+    locked = [line for line in everything if "locked" in line or "busy" in line]
+    done = db.recip("check", "--json", check=False)
+    report = json.loads(done.stdout) if done.stdout.strip() else {}
+    # the counts each party's roll-up must show: every write is a give of 1
+    # (HTTP and command line: odd ones to Ana), the imports as written
+    expected = {"Ana Lima": [0, 0], "Bo Chen": [0, 0]}
+    for k in range(2):
+        for i in range(import_rows):
+            expected["Ana Lima" if i % 2 else "Bo Chen"][0 if i % 3 else 1] += 1
+    for w in writers:
+        for note in w.acked:
+            n = int(note.rsplit("-", 1)[1]) + 1
+            expected["Ana Lima" if n % 2 else "Bo Chen"][0] += 1
+    for w in range(4):
+        for i in range(cli_writes):
+            expected["Ana Lima" if i % 2 else "Bo Chen"][0] += 1
+    counts_wrong = 0
+    for party, (gave, received) in expected.items():
+        row = json.loads(db.recip("balance", party, "--json").stdout)["items"][0]
+        if row["gave_count"] != gave or row["received_count"] != received:
+            counts_wrong += 1
+            log(f"{party}: gave {row['gave_count']} received {row['received_count']}, want {gave} and {received}")
+    figures = {
+        "writes": http_writes * 4 + cli_writes * 4 + import_rows * 2,
+        "http_acked": acked,
+        "http_refused": len(refused),
+        "cli_failures": len(failures),
+        "locked_or_busy": len(locked),
+        "server_errors": len(server_errors),
+        "lost": len(lost),
+        "check_ok": str(report.get("ok", False)).lower(),
+        "rollup_mismatches": len(report.get("rollup_mismatches", [])),
+        "counts_wrong": counts_wrong,
+        "seconds": round(seconds, 1),
+        "writes_per_second": round((acked + cli_writes * 4 + import_rows * 2) / seconds, 1),
+    }
+    for line in everything[:10]:
+        log(line)
+    for k, v in figures.items():
+        print(k, v)
+    return 0 if not (everything or lost or counts_wrong or not report.get("ok")) else 1
+
+
+# ---- limits -----------------------------------------------------------------------
+
+
+def memory(pid):
+    """VmHWM and VmRSS of a live process, in KiB (0 when gone)."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            fields = dict(line.split(":", 1) for line in f if ":" in line)
+        return int(fields["VmHWM"].split()[0]), int(fields["VmRSS"].split()[0])
+    except (OSError, KeyError, ValueError):
+        return 0, 0
+
+
+def raw_exchange(port, data, read=True, source="127.0.0.1", timeout=30):
+    """Sends bytes on a new connection (from `source`); the status of the
+    answer, or 0 when the server closed the connection without one."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=timeout, source_address=(source, 0))
+    try:
+        for i in range(0, len(data), 1 << 16):
+            s.sendall(data[i:i + (1 << 16)])
+    except OSError:
+        pass  # the server may stop reading and answer early
+    status = 0
+    if read:
+        try:
+            head = s.recv(64)
+            match = re.match(rb"HTTP/1\.[01] (\d{3})", head)
+            status = int(match.group(1)) if match else 0
+        except OSError:
+            pass
+    s.close()
+    return status
+
+
+def server_limits(db, token, results):
+    server, port = db.serve("--timeout", "3", "--max-body", str(1 << 20))
+    pid = server.pid
+    auth = f"Authorization: Bearer {token}\r\n".encode()
+    # warm up: every worker thread opens its database and answers a few
+    warm = Writer(port, token, "warm", limit=40)
+    warm.run()
+    for _ in range(20):
+        raw_exchange(port, b"GET /api/v1/balance HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + auth + b"\r\n")
+    base = memory(pid)[0]
+    results["server_baseline_kib"] = base
+    statuses = {}
+    # a body announced as 100 MB: answered 413 before it is read
+    statuses["declared_huge_body"] = raw_exchange(
+        port, b"POST /api/v1/parties HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" + auth +
+        b"Content-Length: 104857600\r\n\r\n" + b"x" * (4 << 20))
+    # a chunked body of 32 MB: read, never kept past the cap, then 413
+    chunk = b"%x\r\n" % (1 << 16) + b"a" * (1 << 16) + b"\r\n"
+    statuses["chunked_huge_body"] = raw_exchange(
+        port, b"POST /api/v1/parties HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" + auth +
+        b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" + chunk * 512 + b"0\r\n\r\n")
+    # many headers: more than 64 fields, and more than 64 KiB of them
+    statuses["many_headers"] = raw_exchange(
+        port, b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n" + b"".join(b"X-H%d: v\r\n" % i for i in range(200)) +
+        b"\r\n")
+    statuses["huge_headers"] = raw_exchange(
+        port, b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n" + b"".join(b"X-H%d: %s\r\n" % (i, b"v" * 1000)
+                                                                     for i in range(5000)) + b"\r\n")
+    statuses["huge_url"] = raw_exchange(port, b"GET /api/v1/health?" + b"q" * (1 << 20) + b" HTTP/1.1\r\n\r\n")
+    # a slow client: one byte a second never completes its request; it is cut
+    s = socket.create_connection(("127.0.0.1", port), timeout=30)
+    s.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n")
+    t0 = time.monotonic()
+    cut_after = None
+    try:
+        for _ in range(20):
+            time.sleep(0.5)
+            s.sendall(b"X")
+            s.settimeout(0.01)
+            try:
+                if s.recv(1) == b"":
+                    break
+            except socket.timeout:
+                pass
+    except OSError:
+        pass
+    cut_after = time.monotonic() - t0
+    s.close()
+    results["slow_client_cut_after_s"] = round(cut_after, 1)
+    # many connections: 600 idle ones from 127.0.0.1 (32 are let in per
+    # address); another address is still served meanwhile
+    idle = []
+    for _ in range(600):
+        try:
+            idle.append(socket.create_connection(("127.0.0.1", port), timeout=5))
+        except OSError:
+            break
+    results["idle_connections_opened"] = len(idle)
+    statuses["other_address_while_flooded"] = raw_exchange(
+        port, b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", source="127.0.0.2")
+    for s in idle:
+        s.close()
+    # load held meanwhile: 200 writes, all acknowledged
+    after = Writer(port, token, "after", limit=200)
+    after.run()
+    results["writes_after_attacks"] = len(after.acked)
+    hwm, rss = memory(pid)
+    results["server_hwm_kib"] = hwm
+    results["server_rss_kib"] = rss
+    results["server_growth_kib"] = hwm - base
+    for k, v in statuses.items():
+        results[f"status_{k}"] = v
+    server.send_signal(signal.SIGTERM)
+    server.wait(timeout=60)
+    server.stdout.close()
+    server.stderr.close()
+
+
+def peak_of(db, *args):
+    """Runs recip, sampling VmHWM from /proc while it runs; the exit code and
+    the peak (the larger of the samples and the kernel's ru_maxrss)."""
+    proc = subprocess.Popen([RECIP, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=db.env)
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, memory(proc.pid)[0])
+        time.sleep(0.005)
+    err = proc.stderr.read().decode("utf-8", "replace").strip()
+    proc.stderr.close()
+    return proc.returncode, peak, err
+
+
+def importer_limits(db, directory, results):
+    mb = 1 << 20
+    files = {}
+    path = os.path.join(directory, "huge-field.csv")  # one quoted field of 64 MB
+    with open(path, "wb") as f:
+        f.write(b"party,direction,kind,note\nAna Lima,gave,favour,\"")
+        for _ in range(64):
+            f.write(b"n" * mb)
+        f.write(b"\"\n")
+    files["huge_field"] = path
+    path = os.path.join(directory, "huge-line.csv")  # a line of 64 MB of fields, unquoted
+    with open(path, "wb") as f:
+        f.write(b"party,direction,kind,note\n")
+        for _ in range(64):
+            f.write(b"x," * (mb // 2))
+        f.write(b"\n")
+    files["huge_line"] = path
+    path = os.path.join(directory, "many-mb.csv")  # 40 MB of good rows
+    with open(path, "w") as f:
+        f.write("party,direction,kind,value,at,note\n")
+        note = "n" * 1990
+        for i in range(20000):
+            f.write(f"Ana Lima,gave,favour,1,2026-0{1 + i % 9}-{1 + i % 28:02d}T{i % 24:02d}:{i % 60:02d},{i}{note}\n")
+    files["many_mb"] = path
+    path = os.path.join(directory, "huge-property.vcf")  # a vCard property of 64 MB
+    with open(path, "wb") as f:
+        f.write(b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Huge\r\nNOTE:")
+        for _ in range(64):
+            f.write(b"v" * mb)
+        f.write(b"\r\nEND:VCARD\r\n")
+    files["huge_vcard_property"] = path
+    rc, peak, _ = peak_of(db, "balance")
+    results["importer_baseline_kib"] = peak
+    for what, path in files.items():
+        kind = "vcard" if path.endswith(".vcf") else "exchanges"
+        rc, peak, err = peak_of(db, "import", kind, path)
+        results[f"import_{what}_exit"] = rc
+        results[f"import_{what}_peak_kib"] = peak
+        results[f"import_{what}_mb"] = os.path.getsize(path) >> 20
+        if rc and err:
+            log(f"{what}: {err[:200]}")
+
+
+def limits(directory):
+    db = Db(directory, "limits.db")
+    token = db.fresh()
+    results = {}
+    server_limits(db, token, results)
+    importer_limits(db, directory, results)
+    for k, v in results.items():
+        print(k, v)
+    return 0
+
+
 def main():
     what, directory = sys.argv[1], sys.argv[2]
     if what == "crash":
         return crash(directory, int(sys.argv[3]), int(sys.argv[4]) if len(sys.argv) > 4 else 10000)
+    if what == "concurrent":
+        return concurrent(directory, int(os.environ.get("RECIP_HTTP_WRITES", "60")),
+                          int(os.environ.get("RECIP_CLI_WRITES", "30")), int(os.environ.get("RECIP_IMPORT_ROWS", "2000")))
+    if what == "limits":
+        return limits(directory)
     log(f"unknown scenario '{what}'")
     return 2
 
