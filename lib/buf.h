@@ -33,7 +33,7 @@ int buf_add(buf *b, const void *data, size_t len);
 int buf_adds(buf *b, const char *s);
 int buf_addc(buf *b, char c);
 int buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int buf_vprintf(buf *b, const char *fmt, va_list ap);
+int buf_vprintf(buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Hands the contents to the caller (malloc'ed, never NULL on success). */
 char *buf_detach(buf *b);
 

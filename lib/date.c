@@ -128,13 +128,22 @@ static bool parse_offset(const char *text, recip_time now, recip_time *out)
 		int64_t months = (int64_t)y * 12 + (m - 1) + sign * (tolower((unsigned char)*end) == 'm' ? n : n * 12);
 		int ny = (int)(months >= 0 ? months / 12 : (months - 11) / 12);
 		int nm = (int)(months - (int64_t)ny * 12) + 1;
+		if (ny < 1900 || ny > 2999)
+			return false;
 		int nd = d > days_in_month(ny, nm) ? days_in_month(ny, nm) : d;
 		*out = days_from_civil(ny, (unsigned)nm, (unsigned)nd) * RECIP_DAY + (now - day_of(now) * RECIP_DAY);
 		return true;
 	}
 	default: return false;
 	}
-	*out = now + sign * days * RECIP_DAY;
+	/* the years a written date may name (1900–2999): what an offset reaches
+	 * must be writable, exportable and readable back */
+	recip_time t = now + sign * days * RECIP_DAY;
+	int y;
+	recip_time_to_civil(t, &y, NULL, NULL, NULL, NULL, NULL, NULL);
+	if (y < 1900 || y > 2999)
+		return false;
+	*out = t;
 	return true;
 }
 

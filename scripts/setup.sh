@@ -5,7 +5,9 @@
 #                                database and show today's agenda on it
 #   bash scripts/setup.sh test   install what is missing (test tools too), build
 #                                the checked configuration and the sanitizer
-#                                one, and run every test in both
+#                                one, and run every test in both; the
+#                                command-line scenarios again under valgrind;
+#                                the fuzz targets (clang) briefly each
 #
 # Packages come from Debian (apt-get, through sudo when not root) and, for the
 # browser tests, the npm registry. Nothing else is downloaded.
@@ -21,6 +23,13 @@ TEST_PACKAGES="python3 python3-vobject python3-icalendar valgrind clang libclang
   chromium nodejs npm wrk nginx-light util-linux"
 
 say() { printf '\033[1m== %s\033[0m\n' "$*"; }
+
+# took WHAT: how long since the last call (CI's budget is watched from these)
+LAST=$SECONDS
+took() {
+	printf '   (%s took %d min %d s)\n' "$1" $(((SECONDS - LAST) / 60)) $(((SECONDS - LAST) % 60))
+	LAST=$SECONDS
+}
 
 as_root() {
 	if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
@@ -75,12 +84,30 @@ test)
 	say "building (warnings are errors)"
 	configure_build build/ci -DBUILD_TESTS=ON
 	say "running every test"
-	(cd build/ci && ctest --output-on-failure -j "$JOBS")
+	(cd build/ci && ctest --output-on-failure -j "$JOBS" -LE valgrind)
+	took "every test"
+	say "running the command-line scenarios under valgrind memcheck"
+	(cd build/ci && ctest --output-on-failure -j "$JOBS" -L valgrind)
+	took "the valgrind run"
 	say "building with AddressSanitizer and UndefinedBehaviorSanitizer"
 	configure_build build/asan -DBUILD_TESTS=ON -DENABLE_SANITIZERS=ON -DCMAKE_BUILD_TYPE=Debug
 	say "running every test under the sanitizers"
+	# the crash scenario's 50 rounds ran above; here fewer, for the sanitizers' sake
 	(cd build/asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-		ctest --output-on-failure -j "$JOBS" -LE 'valgrind|bench')
+		RECIP_CRASH_ROUNDS=15 ctest --output-on-failure -j "$JOBS" -LE 'valgrind|bench')
+	took "the sanitizer build and run"
+	say "building the fuzz targets (clang: libFuzzer, ASan, UBSan)"
+	CC=clang cmake -S "$ROOT" -B build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DENABLE_WERROR=ON \
+		-DBUILD_FUZZERS=ON -DBUILD_TESTS=OFF >/dev/null
+	cmake --build build/fuzz -j "$JOBS" --target fuzzers
+	say "fuzzing each target briefly, after replaying its regression inputs"
+	if ! (cd build/fuzz && RECIP_FUZZ_SECONDS=${RECIP_FUZZ_SECONDS:-15} ctest -V -j "$JOBS" -L fuzz >fuzz.log 2>&1); then
+		tail -n 200 build/fuzz/fuzz.log
+		exit 1
+	fi
+	grep -E '^[0-9]+: (ok|not ok) ' build/fuzz/fuzz.log | sed 's/^[0-9]*: /   /'
+	grep -E 'tests passed|tests failed' build/fuzz/fuzz.log
+	took "the fuzz build and run"
 	say "all tests passed"
 	;;
 *)

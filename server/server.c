@@ -32,6 +32,15 @@
 #define DRAIN_SECONDS 30
 #define LIMIT_SLOTS 512
 
+/* One open connection, watched for slow clients (see reap_slow_clients). */
+typedef struct watch {
+	struct watch *next, *prev;
+	MHD_socket fd;
+	time_t since;    /* when it opened, or when its last request was answered */
+	bool busy;       /* a request is being answered: not to be cut */
+	bool cut;
+} watch;
+
 /* The daemon's state: what the process has once. The library keeps none. */
 static struct {
 	server_options opt;
@@ -39,6 +48,8 @@ static struct {
 	atomic_int active;            /* requests begun and not yet completed */
 	pthread_mutex_t limit_lock;
 	pthread_mutex_t write_lock;   /* one write at a time from this process */
+	pthread_mutex_t watch_lock;
+	watch *watches;               /* every open connection */
 	struct limit_slot {
 		char key[160];
 		unsigned failures;
@@ -196,6 +207,83 @@ void request_address(request *r, char *out, size_t size)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, (socklen_t)size);
 	else if (sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, (socklen_t)size);
+}
+
+/* ---- slow clients ------------------------------------------------------------------------- */
+
+/* libmicrohttpd's timeout counts idle time only: a client that sends one
+ * byte every few seconds would hold its connection for ever (slowloris),
+ * and a few addresses could take every connection. So each request must
+ * arrive whole — headers and body — within the timeout of the connection
+ * opening or of the previous answer. */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+	(void)cls;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		watch *w = info ? calloc(1, sizeof(*w)) : NULL;
+		if (!w)
+			return; /* not watched: the idle timeout still applies */
+		w->fd = info->connect_fd;
+		w->since = monotonic_seconds();
+		pthread_mutex_lock(&srv.watch_lock);
+		w->next = srv.watches;
+		if (srv.watches)
+			srv.watches->prev = w;
+		srv.watches = w;
+		pthread_mutex_unlock(&srv.watch_lock);
+		*socket_context = w;
+		return;
+	}
+	watch *w = *socket_context;
+	if (!w)
+		return;
+	/* MHD closes the socket after this returns: under the lock, the
+	 * reaper never touches a closed (or reused) descriptor */
+	pthread_mutex_lock(&srv.watch_lock);
+	if (w->prev)
+		w->prev->next = w->next;
+	else
+		srv.watches = w->next;
+	if (w->next)
+		w->next->prev = w->prev;
+	pthread_mutex_unlock(&srv.watch_lock);
+	free(w);
+	*socket_context = NULL;
+}
+
+/* Marks the connection of a request as answering (busy) or as done, which
+ * starts the clock for its next request. */
+static void watch_mark(struct MHD_Connection *conn, bool busy)
+{
+	const union MHD_ConnectionInfo *info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	watch *w = info ? info->socket_context : NULL;
+	if (!w)
+		return;
+	pthread_mutex_lock(&srv.watch_lock);
+	w->busy = busy;
+	if (!busy)
+		w->since = monotonic_seconds();
+	pthread_mutex_unlock(&srv.watch_lock);
+}
+
+/* Cuts every connection that has taken longer than the timeout to send a
+ * request: shutting its socket down makes MHD close it as a broken one. */
+static unsigned reap_slow_clients(void)
+{
+	unsigned cut = 0;
+	time_t now = monotonic_seconds();
+	pthread_mutex_lock(&srv.watch_lock);
+	for (watch *w = srv.watches; w; w = w->next) {
+		if (!w->busy && !w->cut && now - w->since >= (time_t)srv.opt.timeout) {
+			shutdown(w->fd, SHUT_RDWR);
+			w->cut = true;
+			cut++;
+		}
+	}
+	pthread_mutex_unlock(&srv.watch_lock);
+	return cut;
 }
 
 /* ---- replies ------------------------------------------------------------------------------ */
@@ -591,8 +679,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (r->status) /* already answered (413 up front) */
 		return MHD_YES;
+	watch_mark(conn, true);
 	dispatch(r);
-	return send_reply(r);
+	enum MHD_Result sent = send_reply(r);
+	watch_mark(conn, false);
+	return sent;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **state, enum MHD_RequestTerminationCode why)
@@ -628,6 +719,11 @@ static size_t unescape(void *cls, struct MHD_Connection *conn, char *text)
 	}
 	*out = '\0';
 	return (size_t)(out - text);
+}
+
+size_t server_unescape(char *text)
+{
+	return unescape(NULL, NULL, text);
 }
 
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
@@ -682,9 +778,66 @@ static int parse_listen(const char *text, struct sockaddr_storage *out, socklen_
 	return 0;
 }
 
-int server_run(const server_options *opt)
+/* Sets up the process's state and starts the daemon with the callbacks and
+ * limits of every connection. `flags` says how it runs: server_run gives it
+ * its own threads and a listening socket; the request fuzzer
+ * (tests/fuzz/fuzz_request.c) gives MHD_USE_NO_LISTEN_SOCKET and feeds
+ * connections through MHD_add_connection and MHD_run. NULL on failure, with
+ * the reason on stderr (and errno kept). */
+struct MHD_Daemon *server_start(const server_options *opt, unsigned flags, const struct sockaddr *addr)
 {
 	srv.opt = *opt;
+	if (sodium_init() < 0) {
+		fprintf(stderr, "recip serve: the cryptography library cannot start\n");
+		return NULL;
+	}
+	if (pthread_key_create(&srv.ctx_key, ctx_destroy) != 0 || pthread_mutex_init(&srv.limit_lock, NULL) != 0 ||
+	    pthread_mutex_init(&srv.write_lock, NULL) != 0 || pthread_mutex_init(&srv.watch_lock, NULL) != 0) {
+		fprintf(stderr, "recip serve: cannot set up the worker threads\n");
+		return NULL;
+	}
+	struct MHD_Daemon *d = MHD_start_daemon(
+		flags | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, NULL,
+		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+		MHD_OPTION_SOCK_ADDR, addr,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(opt->threads ? opt->threads : 1),
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)opt->max_connections,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)opt->max_per_ip,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)opt->timeout,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
+		MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
+		MHD_OPTION_END);
+	if (!d) {
+		int saved = errno;
+		pthread_key_delete(srv.ctx_key);
+		pthread_mutex_destroy(&srv.limit_lock);
+		pthread_mutex_destroy(&srv.write_lock);
+		pthread_mutex_destroy(&srv.watch_lock);
+		errno = saved;
+	}
+	return d;
+}
+
+void server_stop(struct MHD_Daemon *d)
+{
+	MHD_stop_daemon(d);
+	server_release_worker();
+	pthread_key_delete(srv.ctx_key);
+	pthread_mutex_destroy(&srv.limit_lock);
+	pthread_mutex_destroy(&srv.write_lock);
+	pthread_mutex_destroy(&srv.watch_lock);
+}
+
+void server_release_worker(void)
+{
+	recip_ctx_free(pthread_getspecific(srv.ctx_key));
+	pthread_setspecific(srv.ctx_key, NULL);
+}
+
+int server_run(const server_options *opt)
+{
 	struct sockaddr_storage addr;
 	socklen_t addr_len;
 	bool loopback = false;
@@ -696,15 +849,6 @@ int server_run(const server_options *opt)
 	if (!loopback)
 		fprintf(stderr, "recip serve: listening beyond this machine on '%s': put it behind a TLS proxy\n",
 		        opt->listen);
-	if (sodium_init() < 0) {
-		fprintf(stderr, "recip serve: the cryptography library cannot start\n");
-		return 1;
-	}
-	if (pthread_key_create(&srv.ctx_key, ctx_destroy) != 0 || pthread_mutex_init(&srv.limit_lock, NULL) != 0 ||
-	    pthread_mutex_init(&srv.write_lock, NULL) != 0) {
-		fprintf(stderr, "recip serve: cannot set up the worker threads\n");
-		return 1;
-	}
 	/* the signals are taken by sigwait below, never by a worker thread */
 	sigset_t stop;
 	sigemptyset(&stop);
@@ -713,25 +857,14 @@ int server_run(const server_options *opt)
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_USE_AUTO;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_AUTO;
 	if (addr.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	struct MHD_Daemon *d = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, NULL,
-		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(opt->threads ? opt->threads : 1),
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)opt->max_connections,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)opt->max_per_ip,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)opt->timeout,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-		MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
-		MHD_OPTION_END);
+	errno = 0;
+	struct MHD_Daemon *d = server_start(opt, flags, (const struct sockaddr *)&addr);
 	if (!d) {
 		fprintf(stderr, "recip serve: cannot listen on '%s': %s\n", opt->listen,
 		        errno ? strerror(errno) : "the address is taken or not here");
-		pthread_key_delete(srv.ctx_key);
 		return 1;
 	}
 	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
@@ -743,8 +876,11 @@ int server_run(const server_options *opt)
 	       opt->db_path);
 	fflush(stdout);
 
-	int sig = 0;
-	sigwait(&stop, &sig);
+	/* waiting for the signal, the main thread cuts slow clients once a second */
+	int sig;
+	const struct timespec tick = {1, 0};
+	while ((sig = sigtimedwait(&stop, NULL, &tick)) < 0)
+		reap_slow_clients();
 	fprintf(stderr, "recip serve: stopping (%s); finishing the requests in flight\n",
 	        sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	/* no new connections; requests already read run to their end, so that
@@ -755,12 +891,9 @@ int server_run(const server_options *opt)
 		nanosleep(&ts, NULL);
 	}
 	int left = atomic_load(&srv.active);
-	MHD_stop_daemon(d);
+	server_stop(d);
 	if (listener != MHD_INVALID_SOCKET)
 		close(listener);
-	pthread_key_delete(srv.ctx_key);
-	pthread_mutex_destroy(&srv.limit_lock);
-	pthread_mutex_destroy(&srv.write_lock);
 	if (left > 0)
 		fprintf(stderr, "recip serve: %d request(s) did not finish within %d s\n", left, DRAIN_SECONDS);
 	fprintf(stderr, "recip serve: stopped\n");

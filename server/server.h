@@ -38,6 +38,18 @@ typedef struct server_options {
  * exit code. Prints "listening on URL" on standard output once it serves. */
 int server_run(const server_options *opt);
 
+/* The daemon without the listening and the signals (server_run is these
+ * two around a sigwait): server_start sets up the process's state and
+ * starts MHD with `flags` and the request callbacks; server_stop stops it
+ * and frees that state. server_release_worker frees the calling thread's
+ * context (the next request opens the database again). The request fuzzer
+ * runs the daemon this way, without threads or sockets of its own. */
+struct MHD_Daemon;
+struct sockaddr;
+struct MHD_Daemon *server_start(const server_options *opt, unsigned flags, const struct sockaddr *addr);
+void server_stop(struct MHD_Daemon *d);
+void server_release_worker(void);
+
 /* ---- requests ----------------------------------------------------------------------- */
 
 struct route;
@@ -93,6 +105,10 @@ extern const route server_routes[];
  * with *allow set to the methods the path takes when only the method is
  * wrong (NULL when no route has the path). */
 const route *route_match(request *r, const char *method, const char *path, const char **allow);
+
+/* Percent-decodes a path or query value in place as the daemon does (an
+ * escaped NUL stays as written); returns the new length. */
+size_t server_unescape(char *text);
 
 /* Prints the route table, one "METHOD PATH ROLE" line each (`recip serve --routes`). */
 void routes_print(FILE *f);

@@ -55,7 +55,9 @@ static void refuses_bad_dates_with_a_message(void **state)
 	recip_time now = T(2026, 11, 23, 12, 0), t;
 	const char *bad[] = {"", "2026-13-01", "2026-02-30", "2025-02-29", "23/11/2026", "2026-11-23T25:00",
 	                     "2026-11-23T08:60", "next week", "+3x", "-d", "2026-11-23Z", "2026-11-23T08:15+01:00",
-	                     "1899-12-31"};
+	                     "1899-12-31",
+	                     /* offsets past the years a written date may name (found by fuzz_date) */
+	                     "-21321m", "+1000y", "-99999d", "+60000w"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		assert_int_equal(recip_time_parse(ctx, &t, bad[i], now, false), RECIP_EINVAL);
 		assert_true(strlen(recip_errmsg(ctx)) > 0);
