@@ -10,8 +10,7 @@
  * that imports the file again updates its entries instead of doubling them.
  *
  * Each kind of entry comes from one source in the table at the end: a new
- * kind (the engine's moments) is one function that adds components and one
- * line in that table.
+ * kind is one function that adds components and one line in that table.
  */
 #include "import.h"
 #include "entity.h"
@@ -264,10 +263,68 @@ static int add_due(agenda *a)
 	return rc;
 }
 
+/* ---- moments ------------------------------------------------------------------------------------ */
+
+/* The engine's moments as of the export (recip moments) as to-dos: each is
+ * something to do for a person now, due today or, for one ahead (a
+ * birthday), on its day. Moments of promises are left out: the promises
+ * are to-dos of their own. A moment's key names its party and the event
+ * behind it, so its UID stays the same while it waits to be acted on. */
+static int add_moments(agenda *a)
+{
+	json_t *doc;
+	int rc = recip_moments_report(a->ctx, &doc, a->as_of);
+	if (rc)
+		return rc;
+	char today[16];
+	recip_date_format(today, sizeof(today), a->as_of);
+	size_t i;
+	json_t *m;
+	json_array_foreach(json_object_get(doc, "items"), i, m) {
+		const char *key = json_string_value(json_object_get(m, "key"));
+		const char *trigger = json_string_value(json_object_get(m, "trigger"));
+		const char *at = json_string_value(json_object_get(m, "at"));
+		if (!key || !trigger || !strcmp(trigger, "promise"))
+			continue;
+		icalcomponent *todo = icalcomponent_new(ICAL_VTODO_COMPONENT);
+		if (!todo) {
+			rc = recip_oom(a->ctx);
+			break;
+		}
+		int y, mo, d;
+		const char *day = at && strncmp(at, today, 10) > 0 ? at : today;
+		if (sscanf(day, "%4d-%2d-%2d", &y, &mo, &d) != 3)
+			sscanf(today, "%4d-%2d-%2d", &y, &mo, &d);
+		icalcomponent_add_property(todo, icalproperty_new_due(ical_date(y, mo, d)));
+		icalcomponent_add_property(todo, icalproperty_new_status(ICAL_STATUS_NEEDSACTION));
+		icalcomponent_add_property(todo, icalproperty_new_categories("Moment"));
+		char seed[160], hex[33], uid[80];
+		snprintf(seed, sizeof(seed), "moment:%s", key);
+		content_digest(seed, strlen(seed), hex);
+		snprintf(uid, sizeof(uid), "recip-moment-%s@recip", hex);
+		buf summary = BUF_INIT, description = BUF_INIT;
+		/* "Isla MacLeod: first visit" */
+		buf_printf(&summary, "%s: ", json_string_value(json_object_get(m, "name")));
+		for (const char *t = trigger; *t; t++)
+			buf_addc(&summary, *t == '-' ? ' ' : *t);
+		buf_adds(&description, json_string_value(json_object_get(m, "suggestion")));
+		rc = summary.failed || description.failed ? recip_oom(a->ctx) : add_common(a, todo, uid, summary.data,
+		                                                                            description.data);
+		if (rc)
+			icalcomponent_free(todo);
+		buf_release(&summary);
+		buf_release(&description);
+		if (rc)
+			break;
+	}
+	json_decref(doc);
+	return rc;
+}
+
 /* ---- the calendar ------------------------------------------------------------------------------ */
 
-/* Where the agenda's entries come from. To add one (moments), write a
- * function that adds components to a->cal and list it here. */
+/* Where the agenda's entries come from. To add one, write a function that
+ * adds components to a->cal and list it here. */
 static const struct {
 	const char *name;
 	int (*add)(agenda *a);
@@ -275,6 +332,7 @@ static const struct {
 	{"birthdays and anniversaries", add_birthdays},
 	{"promises", add_promises},
 	{"contacts due", add_due},
+	{"moments", add_moments},
 };
 
 int recip_export_ical(recip_ctx *ctx, recip_time as_of, int days, recip_time now, const recip_sink *out)

@@ -26,12 +26,12 @@
 /* The fields of a JSON object as the library takes them: texts as they are,
  * numbers and booleans as text, null clears, a list replaces a multi-valued
  * field (items are texts or {"value", "label"}). Numbers' texts live in
- * `store`. Returns the count, or -1 after replying 422. */
-typedef struct field_set {
+ * `numbers`. */
+struct field_set {
 	recip_field items[MAX_FIELDS];
 	char numbers[MAX_FIELDS][40];
 	size_t n;
-} field_set;
+};
 
 static int field_push(request *r, field_set *fs, const char *name, json_t *v, recip_change_op op, const char *label)
 {
@@ -61,9 +61,8 @@ static int field_push(request *r, field_set *fs, const char *name, json_t *v, re
 	return 0;
 }
 
-static int body_fields(request *r, json_t *obj, field_set *fs, const char *const *skip)
+static int fields_from(request *r, json_t *obj, field_set *fs, const char *const *skip)
 {
-	fs->n = 0;
 	const char *name;
 	json_t *v;
 	json_object_foreach(obj, name, v)
@@ -101,6 +100,29 @@ static int body_fields(request *r, json_t *obj, field_set *fs, const char *const
 		}
 	}
 	return 0;
+}
+
+field_set *body_fields(request *r, json_t *obj, const char *const *skip)
+{
+	field_set *fs = calloc(1, sizeof(*fs));
+	if (!fs)
+		return reply_error(r, 500, "no_memory", "out of memory"), NULL;
+	if (fields_from(r, obj, fs, skip)) {
+		free(fs);
+		return NULL;
+	}
+	return fs;
+}
+
+const recip_field *field_set_items(const field_set *fs, size_t *out_n)
+{
+	*out_n = fs->n;
+	return fs->items;
+}
+
+void field_set_free(field_set *fs)
+{
+	free(fs);
 }
 
 /* ---- records: one set of handlers for every kind ----------------------------------------------------- */
@@ -143,18 +165,16 @@ static int get_record(request *r)
 	return reply_json(r, 200, doc);
 }
 
-static int create_record(request *r)
+int create_record(request *r)
 {
-	field_set *fs = malloc(sizeof(*fs));
+	field_set *fs = body_fields(r, r->json, NULL);
 	if (!fs)
-		return reply_error(r, 500, "no_memory", "out of memory");
-	int64_t id;
-	int rc = body_fields(r, r->json, fs, NULL);
-	if (!rc && recip_record_add(r->ctx, &id, r->route->entity, fs->items, fs->n) != RECIP_OK)
-		rc = (reply_recip_error(r), -1);
-	free(fs);
-	if (rc)
 		return 0;
+	int64_t id;
+	int rc = recip_record_add(r->ctx, &id, r->route->entity, fs->items, fs->n);
+	field_set_free(fs);
+	if (rc != RECIP_OK)
+		return reply_recip_error(r);
 	json_t *doc;
 	if (recip_record_get(r->ctx, &doc, r->route->entity, id) != RECIP_OK)
 		return reply_recip_error(r);
@@ -169,15 +189,13 @@ static int update_record(request *r)
 	int64_t id;
 	if (param_id(r, 0, r->route->entity, &id))
 		return 0;
-	field_set *fs = malloc(sizeof(*fs));
+	field_set *fs = body_fields(r, r->json, NULL);
 	if (!fs)
-		return reply_error(r, 500, "no_memory", "out of memory");
-	int rc = body_fields(r, r->json, fs, NULL);
-	if (!rc && recip_record_update(r->ctx, r->route->entity, id, fs->items, fs->n) != RECIP_OK)
-		rc = (reply_recip_error(r), -1);
-	free(fs);
-	if (rc)
 		return 0;
+	int rc = recip_record_update(r->ctx, r->route->entity, id, fs->items, fs->n);
+	field_set_free(fs);
+	if (rc != RECIP_OK)
+		return reply_recip_error(r);
 	json_t *doc;
 	if (recip_record_get(r->ctx, &doc, r->route->entity, id) != RECIP_OK)
 		return reply_recip_error(r);
@@ -265,8 +283,7 @@ static int ask_check(request *r)
 	return reply_json(r, 200, doc);
 }
 
-/* A text member of the body, or NULL; -1 after replying 422 when it is not text. */
-static int body_text(request *r, const char *name, const char **out)
+int body_text(request *r, const char *name, const char **out)
 {
 	json_t *v = json_object_get(r->json, name);
 	*out = NULL;
@@ -278,7 +295,7 @@ static int body_text(request *r, const char *name, const char **out)
 	return 0;
 }
 
-static int body_time(request *r, const char *name, recip_time *out)
+int body_time(request *r, const char *name, recip_time *out)
 {
 	const char *text;
 	*out = recip_ctx_now(r->ctx);
@@ -286,6 +303,15 @@ static int body_time(request *r, const char *name, recip_time *out)
 		return -1;
 	if (text && recip_time_parse(r->ctx, out, text, recip_ctx_now(r->ctx), false) != RECIP_OK)
 		return reply_error(r, 422, "invalid", "%s: %s", name, recip_errmsg(r->ctx)), -1;
+	return 0;
+}
+
+int body_bool(request *r, const char *name, bool *out)
+{
+	json_t *v = json_object_get(r->json, name);
+	*out = json_is_true(v);
+	if (v && !json_is_boolean(v) && !json_is_null(v))
+		return reply_error(r, 422, "invalid", "'%s' must be true or false", name), -1;
 	return 0;
 }
 
@@ -522,22 +548,7 @@ static int create_feed_token(request *r)
 	return reply_json(r, 201, doc);
 }
 
-/* ---- the calendar, the page and health ------------------------------------------------------------------ */
-
-static int calendar(request *r)
-{
-	recip_user u;
-	const char *token = query(r, "token");
-	if (!token || recip_feed_token_check(r->ctx, &u, token) != RECIP_OK)
-		return reply_error(r, 401, "bad_token", "the calendar needs a valid feed token (token=…)");
-	char *text;
-	if (calendar_export(r->ctx, recip_ctx_now(r->ctx), &text) != RECIP_OK)
-		return reply_recip_error(r);
-	reply_empty(r, 200);
-	r->text = text;
-	r->content_type = "text/calendar; charset=utf-8";
-	return 0;
-}
+/* ---- the page and health ------------------------------------------------------------------ */
 
 static int health(request *r)
 {
@@ -572,10 +583,12 @@ static int serve_asset(request *r)
 #define O RECIP_ROLE_OWNER
 #define PUBLIC RECIP_ROLE_NONE
 
-/* The five routes of one kind of record. */
-#define RECORD_ROUTES(plural, entity)                                                                          \
+/* The five routes of one kind of record; a kind whose creation is more
+ * than recip_record_add names its own handler (RECORD_ROUTES_WITH). */
+#define RECORD_ROUTES(plural, entity) RECORD_ROUTES_WITH(plural, entity, create_record)
+#define RECORD_ROUTES_WITH(plural, entity, create)                                                             \
 	{"GET", "/api/v1/" plural, V, list_records, entity, 0, "list " plural " (paginated)"},                       \
-	{"POST", "/api/v1/" plural, M, create_record, entity, ROUTE_BODY, "record a new " entity},                 \
+	{"POST", "/api/v1/" plural, M, create, entity, ROUTE_BODY, "record a new " entity},                        \
 	{"GET", "/api/v1/" plural "/{id}", V, get_record, entity, 0, "one " entity},                               \
 	{"PATCH", "/api/v1/" plural "/{id}", M, update_record, entity, ROUTE_BODY, "change fields of a " entity},  \
 	{"DELETE", "/api/v1/" plural "/{id}", M, delete_record, entity, 0, "delete a " entity}
@@ -594,10 +607,10 @@ const route server_routes[] = {
 	RECORD_ROUTES("visits", "visit"),
 	RECORD_ROUTES("asks", "ask"),
 	RECORD_ROUTES("promises", "promise"),
-	RECORD_ROUTES("referrals", "referral"),
+	RECORD_ROUTES_WITH("referrals", "referral", api_add_referral),
 	RECORD_ROUTES("reviews", "review"),
 	RECORD_ROUTES("nps", "nps"),
-	RECORD_ROUTES("projects", "project"),
+	RECORD_ROUTES_WITH("projects", "project", api_add_project),
 	{"GET", "/api/v1/entities/{entity}", V, describe_entity, NULL, 0, "the fields of a kind of record"},
 	/* parties, asks, promises */
 	{"GET", "/api/v1/parties/{id}/overview", V, party_overview, NULL, 0, "everything about one party"},
@@ -609,6 +622,42 @@ const route server_routes[] = {
 	{"GET", "/api/v1/balance", V, balance_report, NULL, 0, "balances"},
 	{"GET", "/api/v1/due", V, due_report, NULL, 0, "whom to get back in touch with"},
 	{"GET", "/api/v1/audit", V, audit_report, NULL, 0, "the audit trail"},
+	/* the engine (recip agenda, moments, dismiss, expected, asks, genuine, trust) */
+	{"GET", "/api/v1/agenda", V, api_agenda_report, NULL, 0, "the day in one view"},
+	{"GET", "/api/v1/moments", V, api_moments_report, NULL, 0, "every moment to act on, with its key"},
+	{"POST", "/api/v1/moments/{key}/dismiss", M, api_dismiss_moment, NULL, 0, "dismiss a moment"},
+	{"DELETE", "/api/v1/moments/{key}/dismiss", M, api_restore_moment, NULL, 0, "bring a dismissed moment back"},
+	{"POST", "/api/v1/parties/{id}/moments/dismiss", M, api_dismiss_party_moments, NULL, 0,
+	 "dismiss a party's moments (of one trigger)"},
+	{"GET", "/api/v1/expected", V, api_expected_report, NULL, 0, "the regulars expected on a day"},
+	{"GET", "/api/v1/open-asks", V, api_open_asks_report, NULL, 0, "open asks both ways, oldest first"},
+	{"GET", "/api/v1/genuine", V, api_genuine_report, NULL, 0, "gives followed closely by our asks"},
+	{"GET", "/api/v1/trust", V, api_trust_ranking, NULL, 0, "every relationship's trust, weakest first"},
+	{"GET", "/api/v1/parties/{id}/trust", V, api_party_trust, NULL, 0, "the trust equation of one party"},
+	{"PATCH", "/api/v1/parties/{id}/trust", M, api_rate_credibility, NULL, ROUTE_BODY, "rate our credibility with a party"},
+	/* partners (recip profile, fit, project) */
+	{"GET", "/api/v1/profile", V, api_profile_get, NULL, 0, "what we offer and whom we serve"},
+	{"PATCH", "/api/v1/profile", M, api_profile_change, NULL, ROUTE_BODY, "change our profile"},
+	{"GET", "/api/v1/fit", V, api_fit_ranking, NULL, 0, "partners by fit, best first"},
+	{"GET", "/api/v1/parties/{id}/fit", V, api_party_fit, NULL, 0, "how well a partner fits us"},
+	{"POST", "/api/v1/projects/{id}/done", M, api_finish_project, NULL, ROUTE_BODY, "end a project"},
+	/* advocacy (recip referral, referrals, review, reviews, nps, advocates, growth) */
+	{"POST", "/api/v1/referrals/{id}/resolve", M, api_resolve_referral, NULL, ROUTE_BODY, "convert or lose a referral"},
+	{"GET", "/api/v1/referrals/report", V, api_referral_report, NULL, 0, "referrals with their status, thanks and counts"},
+	{"GET", "/api/v1/referrals/tree", V, api_referral_tree, NULL, 0, "referral chains as trees"},
+	{"GET", "/api/v1/referrals/unthanked", V, api_unthanked_report, NULL, 0, "referrals not thanked yet"},
+	{"GET", "/api/v1/reviews/report", V, api_review_report, NULL, 0, "reviews with averages by platform"},
+	{"POST", "/api/v1/nps/follow-up", M, api_nps_follow_up, NULL, ROUTE_BODY, "mark a detractor followed up"},
+	{"GET", "/api/v1/nps/report", V, api_nps_report, NULL, 0, "the Net Promoter Score with its monthly trend"},
+	{"GET", "/api/v1/advocates", V, api_advocates_report, NULL, 0, "advocates ranked, and detractors to follow up"},
+	{"GET", "/api/v1/growth", V, api_growth_report, NULL, 0, "growth through referrals: the K-factor"},
+	/* interop (recip export, import): downloads and uploads */
+	{"GET", "/api/v1/export/{kind}", M, api_export_csv, NULL, 0, "one kind of record as CSV"},
+	{"GET", "/api/v1/export/vcard", M, api_export_vcard, NULL, 0, "parties as vCards"},
+	{"GET", "/api/v1/export/ical", M, api_export_ical, NULL, 0, "the agenda ahead as iCalendar"},
+	{"GET", "/api/v1/export/json", O, api_export_json, NULL, 0, "the whole database as JSON Lines"},
+	{"POST", "/api/v1/import/{kind}", M, api_import_csv, NULL, ROUTE_UPLOAD, "import a CSV file of one kind"},
+	{"POST", "/api/v1/import/vcard", M, api_import_vcard, NULL, ROUTE_UPLOAD, "import vCards"},
 	/* accounts */
 	{"GET", "/api/v1/users", O, list_users, NULL, 0, "the users"},
 	{"POST", "/api/v1/users", O, add_user, NULL, ROUTE_BODY, "add a user"},
@@ -619,7 +668,7 @@ const route server_routes[] = {
 	{"DELETE", "/api/v1/tokens/{id}", V, revoke_token, NULL, 0, "revoke an API token"},
 	{"POST", "/api/v1/feed-token", V, create_feed_token, NULL, 0, "a new calendar feed token"},
 	/* outside the API */
-	{"GET", "/calendar.ics", PUBLIC, calendar, NULL, ROUTE_NO_API, "the calendar feed (token=…)"},
+	{"GET", "/calendar.ics", PUBLIC, api_calendar_feed, NULL, ROUTE_NO_API, "the calendar feed (token=…)"},
 	{"GET", "/", PUBLIC, serve_asset, NULL, ROUTE_NO_API, "the web page"},
 	{"GET", "/{asset}", PUBLIC, serve_asset, NULL, ROUTE_NO_API, "the web page's files"},
 	{NULL, NULL, 0, NULL, NULL, 0, NULL},
@@ -628,8 +677,9 @@ const route server_routes[] = {
 /* ---- matching ------------------------------------------------------------------------------------------------ */
 
 /* Matches path against pattern, segment by segment; {…} takes one segment.
- * The segments are copied into `store` (NUL-separated), pointed to by params. */
-static bool path_match(const char *pattern, const char *path, char *store, const char **params)
+ * The segments are copied into `store` (NUL-separated), pointed to by
+ * params. Returns how many {…} segments it took, or -1 when it does not match. */
+static int path_match(const char *pattern, const char *path, char *store, const char **params)
 {
 	int n = 0;
 	const char *p = pattern, *s = path;
@@ -638,7 +688,7 @@ static bool path_match(const char *pattern, const char *path, char *store, const
 			const char *close = strchr(p, '}');
 			size_t len = strcspn(s, "/");
 			if (!close || len == 0 || n >= 4)
-				return false;
+				return -1;
 			memcpy(store, s, len);
 			store[len] = '\0';
 			params[n++] = store;
@@ -648,41 +698,56 @@ static bool path_match(const char *pattern, const char *path, char *store, const
 			continue;
 		}
 		if (*p != *s)
-			return false;
+			return -1;
 		p++;
 		s++;
 	}
-	return !*p && !*s;
+	return !*p && !*s ? n : -1;
 }
 
+/* A path that several routes match goes to the one with the fewest {…}
+ * segments, as OpenAPI has it: /api/v1/nps/report before /api/v1/nps/{id},
+ * whatever the order of the table. */
 const route *route_match(request *r, const char *method, const char *path, const char **allow)
 {
 	static const char *const allows[] = {"GET", "POST", "PATCH", "DELETE"};
 	*allow = NULL;
 	size_t len = strlen(path);
-	char *store = malloc(len + 8);
-	if (!store)
+	char *store = malloc(len + 8), *best_store = malloc(len + 8);
+	if (!store || !best_store) {
+		free(store);
+		free(best_store);
 		return NULL;
+	}
 	bool methods[4] = {false};
 	const route *found = NULL;
-	for (size_t i = 0; server_routes[i].method && !found; i++) {
+	int found_params = 0;
+	for (size_t i = 0; server_routes[i].method; i++) {
 		const char *params[4] = {NULL};
-		if (!path_match(server_routes[i].path, path, store, params))
+		int n = path_match(server_routes[i].path, path, store, params);
+		if (n < 0)
 			continue;
 		if (!strcmp(server_routes[i].method, method)) {
-			found = &server_routes[i];
-			memcpy(r->params, params, sizeof(params));
+			if (!found || n < found_params) {
+				found = &server_routes[i];
+				found_params = n;
+				/* the segments point into store: keep them in best_store */
+				memcpy(best_store, store, len + 8);
+				for (int k = 0; k < 4; k++)
+					r->params[k] = params[k] ? best_store + (params[k] - store) : NULL;
+			}
 			continue;
 		}
 		for (size_t m = 0; m < 4; m++)
 			methods[m] |= !strcmp(server_routes[i].method, allows[m]);
 	}
+	free(store);
 	if (found) {
 		free(r->param_store);
-		r->param_store = store;
+		r->param_store = best_store;
 		return found;
 	}
-	free(store);
+	free(best_store);
 	static const char *const allow_texts[16] = {
 		NULL, "GET", "POST", "GET, POST", "PATCH", "GET, PATCH", "POST, PATCH", "GET, POST, PATCH",
 		"DELETE", "GET, DELETE", "POST, DELETE", "GET, POST, DELETE", "PATCH, DELETE", "GET, PATCH, DELETE",

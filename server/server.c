@@ -294,9 +294,12 @@ static void reply_reset(request *r)
 	r->reply = NULL;
 	free(r->text);
 	r->text = NULL;
+	r->text_size = 0;
 	r->data = NULL;
 	r->data_size = 0;
 	r->content_type = NULL;
+	free(r->disposition);
+	r->disposition = NULL;
 }
 
 int reply_json(request *r, unsigned status, json_t *doc)
@@ -399,6 +402,32 @@ int query_int(request *r, const char *name, int64_t dflt, int64_t min, int64_t m
 	return 0;
 }
 
+int query_days(request *r, const char *name, int dflt, int *out)
+{
+	const char *text = query(r, name);
+	*out = dflt;
+	if (!text || !*text)
+		return 0;
+	if (recip_duration_parse(r->ctx, out, text) != RECIP_OK) {
+		reply_error(r, 400, "bad_parameter", "%s: %s", name, recip_errmsg(r->ctx));
+		return -1;
+	}
+	return 0;
+}
+
+int query_party(request *r, const char *name, int64_t *out)
+{
+	const char *text = query(r, name);
+	*out = 0;
+	if (!text || !*text)
+		return 0;
+	if (recip_party_resolve(r->ctx, out, text) != RECIP_OK) {
+		reply_recip_error(r);
+		return -1;
+	}
+	return 0;
+}
+
 int param_id(request *r, int index, const char *what, int64_t *out)
 {
 	const char *text = r->params[index];
@@ -477,13 +506,13 @@ static bool csrf_ok(request *r)
 	return ok;
 }
 
-static bool json_content_type(request *r)
+bool content_type_is(request *r, const char *expected)
 {
 	const char *type = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
 	if (!type)
 		return false;
-	size_t n = strlen("application/json");
-	return !strncasecmp(type, "application/json", n) && (type[n] == '\0' || type[n] == ';' || type[n] == ' ');
+	size_t n = strlen(expected);
+	return !strncasecmp(type, expected, n) && (type[n] == '\0' || type[n] == ';' || type[n] == ' ');
 }
 
 static int count_value(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
@@ -549,7 +578,7 @@ static void dispatch(request *r)
 	}
 	recip_ctx_set_actor(r->ctx, r->user.role ? r->user.name : "anonymous");
 	if (r->route->flags & ROUTE_BODY) {
-		if (!json_content_type(r)) {
+		if (!content_type_is(r, "application/json")) {
 			reply_error(r, 415, "unsupported_media_type", "send the body as application/json");
 			return;
 		}
@@ -601,7 +630,8 @@ static enum MHD_Result send_reply(request *r)
 		}
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json; charset=utf-8");
 	} else if (r->text) {
-		resp = MHD_create_response_from_buffer(strlen(r->text), r->text, MHD_RESPMEM_MUST_FREE);
+		resp = MHD_create_response_from_buffer(r->text_size ? r->text_size : strlen(r->text), r->text,
+		                                       MHD_RESPMEM_MUST_FREE);
 		if (!resp)
 			return MHD_NO;
 		r->text = NULL;
@@ -621,6 +651,8 @@ static enum MHD_Result send_reply(request *r)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, r->cookie);
 	if (r->location)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, r->location);
+	if (r->disposition)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, r->disposition);
 	if (r->allow)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
 	if (r->retry_after) {

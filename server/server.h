@@ -72,9 +72,11 @@ typedef struct request {
 	unsigned status;
 	json_t *reply;
 	char *text;                  /* or a text body (owned) … */
+	size_t text_size;            /* … of this many bytes (0: up to its NUL) */
 	const void *data;            /* … or static bytes */
 	size_t data_size;
 	const char *content_type;
+	char *disposition;           /* a Content-Disposition value (owned): downloads */
 	char *cookie;                /* a Set-Cookie value (owned) */
 	char *location;              /* a Location value (owned) */
 	const char *allow;           /* for 405 */
@@ -87,6 +89,7 @@ typedef struct request {
 enum route_flags {
 	ROUTE_BODY = 1 << 0,     /* takes a JSON object as its body */
 	ROUTE_NO_API = 1 << 1,   /* not under /api: the page, its files, the calendar */
+	ROUTE_UPLOAD = 1 << 2,   /* takes a file as its body (imports): the handler checks its type */
 };
 
 typedef struct route {
@@ -123,6 +126,10 @@ int reply_error(request *r, unsigned status, const char *code, const char *fmt, 
 int reply_recip_error(request *r);
 int reply_empty(request *r, unsigned status);
 
+/* Whether the request's Content-Type is this type (parameters such as
+ * "; charset=utf-8" aside; case does not matter). */
+bool content_type_is(request *r, const char *type);
+
 /* Query parameters (decoded; NULL when absent). */
 const char *query(request *r, const char *name);
 /* A time parameter (as the command line reads --as-of; a date alone means
@@ -133,11 +140,75 @@ int query_int(request *r, const char *name, int64_t dflt, int64_t min, int64_t m
 /* The {id} segment as a positive id; -1 after replying 404. */
 int param_id(request *r, int index, const char *what, int64_t *out);
 
-/* The calendar of the feed. The interop export (issue 5) replaces
- * calendar_due_export here, with the same signature. */
-typedef int (*calendar_export_fn)(recip_ctx *ctx, recip_time as_of, char **out);
-extern const calendar_export_fn calendar_export;
-int calendar_due_export(recip_ctx *ctx, recip_time as_of, char **out);
+/* A whole number of days, as the command line reads a duration ("30",
+ * "30d", "2w", "1y"), `dflt` when absent; -1 after replying 400. */
+int query_days(request *r, const char *name, int dflt, int *out);
+/* A party named by a query parameter (id, email or name), 0 when absent;
+ * -1 after replying (404, 422). */
+int query_party(request *r, const char *name, int64_t *out);
+
+/* Members of the JSON body of a write: a text (NULL when absent or null), a
+ * time (now when absent), true/false (false when absent). Each returns -1
+ * after replying 422 when the member has another type. */
+int body_text(request *r, const char *name, const char **out);
+int body_time(request *r, const char *name, recip_time *out);
+int body_bool(request *r, const char *name, bool *out);
+
+/* The body of a write as record fields, for recip_record_add/update: fields
+ * (owned by the caller, free with field_set_free) and their count; NULL
+ * after replying 422. `skip` (NULL-terminated, may be NULL) names members
+ * that are not fields. */
+typedef struct field_set field_set;
+field_set *body_fields(request *r, json_t *obj, const char *const *skip);
+const recip_field *field_set_items(const field_set *fs, size_t *out_n);
+void field_set_free(field_set *fs);
+
+/* ---- handlers outside routes.c ------------------------------------------------------ */
+
+/* (prefixed api_: the binary also links librecip, whose internal names are
+ * plain words such as expected_report) */
+
+/* reports.c: the engine's and advocacy's reports and verbs */
+int api_agenda_report(request *r);
+int api_moments_report(request *r);
+int api_dismiss_moment(request *r);
+int api_restore_moment(request *r);
+int api_dismiss_party_moments(request *r);
+int api_expected_report(request *r);
+int api_open_asks_report(request *r);
+int api_genuine_report(request *r);
+int api_trust_ranking(request *r);
+int api_party_trust(request *r);
+int api_rate_credibility(request *r);
+int api_profile_get(request *r);
+int api_profile_change(request *r);
+int api_fit_ranking(request *r);
+int api_party_fit(request *r);
+int api_add_project(request *r);
+int api_finish_project(request *r);
+int api_add_referral(request *r);
+int api_resolve_referral(request *r);
+int api_referral_report(request *r);
+int api_referral_tree(request *r);
+int api_unthanked_report(request *r);
+int api_review_report(request *r);
+int api_nps_follow_up(request *r);
+int api_nps_report(request *r);
+int api_advocates_report(request *r);
+int api_growth_report(request *r);
+
+/* transfer.c: exports as downloads, imports as uploads, the calendar feed */
+int api_export_csv(request *r);
+int api_export_vcard(request *r);
+int api_export_ical(request *r);
+int api_export_json(request *r);
+int api_import_csv(request *r);
+int api_import_vcard(request *r);
+int api_calendar_feed(request *r);
+
+/* The record routes' create handler, for handlers that add a record of
+ * their kind (routes.c). */
+int create_record(request *r);
 
 /* The time "now" of a request: the clock, or RECIP_NOW when fixed. */
 recip_time server_now(void);

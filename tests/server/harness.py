@@ -47,10 +47,13 @@ class Server:
         self.start()
 
     def recip(self, *args, stdin=None):
-        done = subprocess.run([RECIP, *args], input=stdin, capture_output=True, text=True, env=self.env)
+        """The command's standard output, as text with its line ends as
+        written (CRLF stays CRLF)."""
+        done = subprocess.run([RECIP, *args], input=stdin.encode() if stdin else None, capture_output=True,
+                              env=self.env)
         if done.returncode != 0:
-            raise RuntimeError(f"recip {' '.join(args)}: {done.stderr.strip()}")
-        return done.stdout
+            raise RuntimeError(f"recip {' '.join(args)}: {done.stderr.decode().strip()}")
+        return done.stdout.decode()
 
     def start(self):
         self.proc = subprocess.Popen([RECIP, "serve", "--listen", "127.0.0.1:0", *self.extra_args],
@@ -110,7 +113,7 @@ class Server:
         conn.close()
         ctype = resp.getheader("Content-Type", "")
         parsed = payload.decode("utf-8", "replace")
-        if ctype.startswith("application/json") and payload:
+        if ctype.split(";")[0].strip() == "application/json" and payload:
             parsed = json.loads(payload)
         return resp.status, resp, parsed
 

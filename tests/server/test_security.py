@@ -111,6 +111,74 @@ def table(s):
         ("GET", "/"): (200, lambda s, w: ("/", None)),
         ("GET", "/{asset}"): (200, lambda s, w: ("/index.html", None)),
     })
+
+    # the engine, partners and advocacy
+    def moment_key(s):
+        """A new customer's first visit yesterday: a moment of its own."""
+        party = fresh_party(s)
+        create(s, "/api/v1/visits", {"party": party, "at": "2026-11-22T09:00"})
+        items = s.request("GET", "/api/v1/moments", who="olga")[2]["items"]
+        return party, next(m["key"] for m in items if m["party"] == party)
+
+    def dismissed_key(s):
+        key = moment_key(s)[1]
+        status, _, doc = s.request("POST", f"/api/v1/moments/{key}/dismiss", who="olga")
+        assert status == 200, (status, doc)
+        return key
+
+    def detractor(s):
+        party = fresh_party(s)
+        create(s, "/api/v1/nps", {"party": party, "score": 3})
+        return party
+
+    def referral(s):
+        return create(s, "/api/v1/referrals", {"referrer": ana, "party": fresh_party(s)})
+
+    report = lambda path: (200, lambda s, w: (path, None))
+    rows.update({
+        ("GET", "/api/v1/agenda"): report("/api/v1/agenda"),
+        ("GET", "/api/v1/moments"): report("/api/v1/moments"),
+        ("POST", "/api/v1/moments/{key}/dismiss"): (200, lambda s, w: (
+            f"/api/v1/moments/{moment_key(s)[1]}/dismiss", None)),
+        ("DELETE", "/api/v1/moments/{key}/dismiss"): (200, lambda s, w: (
+            f"/api/v1/moments/{dismissed_key(s)}/dismiss", None)),
+        ("POST", "/api/v1/parties/{id}/moments/dismiss"): (200, lambda s, w: (
+            f"/api/v1/parties/{moment_key(s)[0]}/moments/dismiss", None)),
+        ("GET", "/api/v1/expected"): report("/api/v1/expected?date=2026-11-24"),
+        ("GET", "/api/v1/open-asks"): report("/api/v1/open-asks"),
+        ("GET", "/api/v1/genuine"): report("/api/v1/genuine"),
+        ("GET", "/api/v1/trust"): report("/api/v1/trust"),
+        ("GET", "/api/v1/parties/{id}/trust"): report(f"/api/v1/parties/{ana}/trust"),
+        ("PATCH", "/api/v1/parties/{id}/trust"): (200, lambda s, w: (f"/api/v1/parties/{ana}/trust",
+                                                                     {"credibility": 7})),
+        ("GET", "/api/v1/profile"): report("/api/v1/profile"),
+        ("PATCH", "/api/v1/profile"): (200, lambda s, w: ("/api/v1/profile", {"add": {"offer": uniq("offer")}})),
+        ("GET", "/api/v1/fit"): report("/api/v1/fit"),
+        ("GET", "/api/v1/parties/{id}/fit"): report(f"/api/v1/parties/{s.partner}/fit"),
+        ("POST", "/api/v1/projects/{id}/done"): (200, lambda s, w: (
+            f"/api/v1/projects/{create(s, '/api/v1/projects', {'party': s.partner, 'name': uniq('job')})}/done",
+            {"status": "succeeded"})),
+        ("POST", "/api/v1/referrals/{id}/resolve"): (200, lambda s, w: (
+            f"/api/v1/referrals/{referral(s)}/resolve", {"status": "lost"})),
+        ("GET", "/api/v1/referrals/report"): report("/api/v1/referrals/report"),
+        ("GET", "/api/v1/referrals/tree"): report("/api/v1/referrals/tree"),
+        ("GET", "/api/v1/referrals/unthanked"): report("/api/v1/referrals/unthanked?within=30d"),
+        ("GET", "/api/v1/reviews/report"): report("/api/v1/reviews/report"),
+        ("POST", "/api/v1/nps/follow-up"): (200, lambda s, w: ("/api/v1/nps/follow-up", {"party": detractor(s)})),
+        ("GET", "/api/v1/nps/report"): report("/api/v1/nps/report?window=1y"),
+        ("GET", "/api/v1/advocates"): report("/api/v1/advocates"),
+        ("GET", "/api/v1/growth"): report("/api/v1/growth?period=1y"),
+        # exports (downloads) and imports (uploads: path, body bytes, content type)
+        ("GET", "/api/v1/export/{kind}"): report("/api/v1/export/parties"),
+        ("GET", "/api/v1/export/vcard"): report("/api/v1/export/vcard"),
+        ("GET", "/api/v1/export/ical"): report("/api/v1/export/ical"),
+        ("GET", "/api/v1/export/json"): report("/api/v1/export/json"),
+        ("POST", "/api/v1/import/{kind}"): (200, lambda s, w: (
+            "/api/v1/import/parties", f"name,role\n{uniq('Imported')},customer\n".encode(), "text/csv")),
+        ("POST", "/api/v1/import/vcard"): (200, lambda s, w: (
+            "/api/v1/import/vcard", f"BEGIN:VCARD\r\nVERSION:4.0\r\nFN:{uniq('Card')}\r\nEND:VCARD\r\n".encode(),
+            "text/vcard")),
+    })
     return rows
 
 
@@ -160,6 +228,10 @@ def main():
     s = Server()
     try:
         s.ana = create(s, "/api/v1/parties", {"name": "Ana Lopez", "role": ["customer"]})
+        s.partner = create(s, "/api/v1/parties", {"name": "Clearwater Plumbing", "kind": "organisation",
+                                                  "role": ["partner"], "offer": ["plumbing"],
+                                                  "serves": ["homeowners"]})
+        s.request("PATCH", "/api/v1/profile", {"offer": ["kitchens"], "serves": ["homeowners"]}, who="olga")
         rows = table(s)
 
         # ---- every route × every kind of caller ---------------------------------------
@@ -170,8 +242,12 @@ def main():
                 continue
             ok_status, prepare = rows[(method, path)]
             for who, rank in WHO:
-                target, body = prepare(s, who)
-                status, _, doc = s.request(method, target, body, who=who)
+                prepared = prepare(s, who)
+                if len(prepared) == 3:  # an upload
+                    status, _, doc = s.request(method, prepared[0], who=who, raw=prepared[1],
+                                               content_type=prepared[2])
+                else:
+                    status, _, doc = s.request(method, prepared[0], prepared[1], who=who)
                 if ROLE_RANK[role] == 0 or ROLE_RANK[rank] >= ROLE_RANK[role]:
                     expected = ok_status
                 elif rank == "none":
