@@ -399,6 +399,15 @@ static int bulk_insert(bulk *b, record *rec, bool *added)
 	return rc;
 }
 
+/* Keeps a key for the audit entry (a key is at most 200 bytes: the field's
+ * limit); a copy per row, so not through snprintf. */
+static void copy_key(char dst[static 256], const char *key)
+{
+	size_t len = strnlen(key, 255);
+	memcpy(dst, key, len);
+	dst[len] = '\0';
+}
+
 int bulk_add(bulk *b, const bulk_cell *cells, size_t n, const char *const *name_checks, bool *added)
 {
 	recip_ctx *ctx = b->ctx;
@@ -443,8 +452,8 @@ int bulk_add(bulk *b, const bulk_cell *cells, size_t n, const char *const *name_
 		/* the ids of the first and last entries are looked up by key at the end */
 		const char *key = rec.v[b->key_field].s;
 		if (!b->added++)
-			snprintf(b->first_key, sizeof(b->first_key), "%s", key);
-		snprintf(b->last_key, sizeof(b->last_key), "%s", key);
+			copy_key(b->first_key, key);
+		copy_key(b->last_key, key);
 		for (size_t k = 0; k < b->n_party_fields && b->rollups; k++) {
 			const field_value *v = &rec.v[b->party_fields[k]];
 			if (v->set && set_add(&b->dirty, v->i))

@@ -456,6 +456,17 @@ static void process_row(csv_import *imp)
 
 /* ---- libcsv's callbacks ------------------------------------------------------------- */
 
+/* Names cell k for a message: by its column's header, else its number.
+ * Written only when a cell has a problem: a million rows have no use for it. */
+static void cell_where(const csv_import *imp, size_t k, char *where, size_t size)
+{
+	const char *what = k < imp->n_cols ? imp->cols[k].header : NULL;
+	if (what)
+		snprintf(where, size, "column '%.80s'", what);
+	else
+		snprintf(where, size, "column %zu", k + 1);
+}
+
 static void on_field(void *data, size_t len, void *arg)
 {
 	csv_import *imp = arg;
@@ -475,13 +486,9 @@ static void on_field(void *data, size_t len, void *arg)
 	imp->offsets[k] = imp->arena.len;
 	const char *text = data ? data : "";
 	char *converted = NULL;
-	const char *what = k < imp->n_cols ? imp->cols[k].header : NULL;
 	char where[120];
-	if (what)
-		snprintf(where, sizeof(where), "column '%.80s'", what);
-	else
-		snprintf(where, sizeof(where), "column %zu", k + 1);
 	if (memchr(text, '\0', len)) {
+		cell_where(imp, k, where, sizeof(where));
 		if (!imp->cell_problem[0])
 			snprintf(imp->cell_problem, sizeof(imp->cell_problem), "%s contains a NUL byte", where);
 		len = 0;
@@ -491,14 +498,17 @@ static void on_field(void *data, size_t len, void *arg)
 				imp->fatal = RECIP_ENOMEM;
 				return;
 			}
-			if (!imp->cell_problem[0])
+			if (!imp->cell_problem[0]) {
+				cell_where(imp, k, where, sizeof(where));
 				snprintf(imp->cell_problem, sizeof(imp->cell_problem), "%s: %s", where, recip_errmsg(imp->ctx));
+			}
 			len = 0;
 		} else {
 			text = converted;
 			len = strlen(converted);
 		}
 	} else if (!utf8_valid(text, len)) {
+		cell_where(imp, k, where, sizeof(where));
 		if (!imp->cell_problem[0])
 			snprintf(imp->cell_problem, sizeof(imp->cell_problem),
 			         "%s is not valid UTF-8 (if the file is in another encoding, give it with --encoding, "

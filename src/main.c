@@ -10,6 +10,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <locale.h>
+#include <malloc.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -470,6 +471,13 @@ static int run_command(const cli_command *cmd, int argc, char **argv)
 int main(int argc, char **argv)
 {
 	setlocale(LC_CTYPE, "");
+#ifdef M_TRIM_THRESHOLD
+	/* glibc hands the top of the heap back as soon as 128 KiB of it are free,
+	 * and SQLite frees and takes again a block that size at every b-tree page
+	 * split: an import then spends more time in page faults than in SQLite
+	 * (bench/run; BENCHMARKS.md). Keep up to 64 MiB. */
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+#endif
 	if (argc < 2) {
 		cli_print_overview(stdout);
 		return EXIT_OK;
