@@ -1,0 +1,31 @@
+// today.js — the day in one view, as GET /agenda serves it: moments to act
+// on, promises, what we owe, asks, who is due and who is expected, each
+// section as the server ordered and titled it; then the quick forms.
+import * as api from './api.js';
+import { h } from './dom.js';
+import { page, section, empty } from './view.js';
+import { canWrite } from './session.js';
+import { dueItem, expectedItem, momentItem } from './items.js';
+import { quickForms } from './forms.js';
+
+const ITEM = { due: dueItem, expected: expectedItem };
+let everything = false;
+
+function agendaSection(s) {
+  const render = ITEM[s.section] || momentItem;
+  const more = s.more ? h('p', { class: 'muted' }, `Showing ${s.items.length} of ${s.total}.`) : null;
+  return section(`${s.title} (${s.total})`,
+    s.items.length ? h('ul', { class: 'list', id: `agenda-${s.section}` }, s.items.map(render)) : empty('Nothing here today.'),
+    more);
+}
+
+export async function today() {
+  const doc = await api.get('/agenda' + api.qs({ limit: everything ? 0 : undefined }));
+  const limited = doc.sections.some((s) => s.more);
+  const toggle = (limited || everything) && h('button', { type: 'button', class: 'quiet-dark', id: 'agenda-all',
+    onclick: () => { everything = !everything; today(); } }, everything ? 'Show the first few of each' : 'Show everything');
+  page(`Today, ${doc.weekday} ${doc.date}`,
+    toggle,
+    doc.sections.map(agendaSection),
+    canWrite() && section('Log', quickForms()));
+}
