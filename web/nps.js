@@ -10,13 +10,17 @@ const WINDOWS = [['30', '30 days'], ['90', '90 days'], ['180', '6 months'], ['1y
 let windowChoice = '';
 
 const pct = (v) => (v === null || v === undefined ? '—' : `${Math.round(v)}%`);
-const kind = (score) => (score >= 9 ? 'p' : score >= 7 ? 'n' : 'd');
+// The category is the server's (answers in a report carry it); a plain
+// list of answers has none, and the page does not guess it from the score.
+const CATEGORY = { promoter: 'score sp', passive: 'score', detractor: 'score sd' };
 
 function answer(n) {
   return h('li', { class: 'item row' }, partyLink(n.party, n.party_name || n.name),
-    h('span', { class: `score s${kind(n.score)}` }, String(n.score)),
+    h('span', { class: CATEGORY[n.category] || 'score' }, String(n.score)),
+    n.category ? h('span', { class: 'muted' }, n.category) : null,
     h('span', { class: 'muted' }, `${day(n.at)}${n.comment ? ' — ' + n.comment : ''}`),
-    n.followed_up_at !== undefined ? h('span', { class: 'badge' }, n.followed_up_at ? `followed up ${day(n.followed_up_at)}` : 'not followed up') : null);
+    n.followed_up_at ? h('span', { class: 'badge' }, `followed up ${day(n.followed_up_at)}`)
+      : n.category === 'detractor' ? h('span', { class: 'badge' }, 'not followed up') : null);
 }
 
 export async function nps() {

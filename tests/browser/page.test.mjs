@@ -95,7 +95,8 @@ async function waitUntil(page, predicate, arg) {
   throw new Error('timed out waiting for ' + predicate);
 }
 
-const shot = (page, name) => page.screenshot({ path: join(SHOTS, name + '.png'), fullPage: true });
+// The agenda is long: its pictures show the first screenful, as one sees it.
+const shot = (page, name, fullPage = true) => page.screenshot({ path: join(SHOTS, name + '.png'), fullPage });
 
 
 // Every input, select and textarea has a label a screen reader reads out.
@@ -142,7 +143,7 @@ test('a member works through the day: agenda, visit, give, ask, advocates, NPS, 
   for (const id of ['moments', 'promises', 'owed', 'asks', 'due', 'expected'])
     assert.ok(await page.locator(`#agenda-${id} li`).count() > 0, `the demo fills the agenda's ${id}`);
   assert.deepEqual(await unlabelled(page), []);
-  await shot(page, 'today');
+  await shot(page, 'today', false);
 
   // dismissing a moment takes it off the agenda
   const moment = page.locator('#agenda-moments li').first();
@@ -274,7 +275,7 @@ test('a viewer reads but cannot write (phone-sized screen)', async () => {
   assert.ok(await page.locator('#agenda-moments li').count() > 0);
   assert.equal(await page.getByRole('button', { name: /^Dismiss / }).count(), 0, 'no dismiss for a viewer');
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 390), 'nothing wider than the phone');
-  await shot(page, 'today-phone');
+  await shot(page, 'today-phone', false);
   await page.getByRole('link', { name: 'Advocates' }).click();
   await page.locator('#detractors').waitFor();
   assert.equal(await page.getByRole('button', { name: /followed up$/ }).count(), 0);
