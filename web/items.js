@@ -28,16 +28,40 @@ export function expectedItem(item) {
     facts && h('div', { class: 'facts' }, facts));
 }
 
+// The moment dismissed last, so the agenda can offer to bring it back.
+export const dismissed = { item: null };
+
+const momentPath = (item) => `/moments/${encodeURIComponent(item.key)}/dismiss`;
+
 async function dismiss(item, button) {
   button.disabled = true;
   try {
-    await api.post(`/moments/${encodeURIComponent(item.key)}/dismiss`);
+    await api.post(momentPath(item));
+    dismissed.item = item;
     say(`Dismissed: ${item.name}, ${item.trigger}`);
     await refresh();
   } catch (e) {
     button.disabled = false;
     failed(e, button.parentElement);
   }
+}
+
+export function undoDismiss() {
+  const item = dismissed.item;
+  dismissed.item = null;
+  if (!item || !canWrite()) return null;
+  const button = h('button', { type: 'button', class: 'small' }, 'Undo');
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      await api.del(momentPath(item));
+      say(`Brought back: ${item.name}, ${item.trigger}`);
+      await refresh();
+    } catch (e) {
+      failed(e, button.parentElement);
+    }
+  });
+  return h('p', { class: 'notice row', id: 'undo' }, `Dismissed ${item.trigger} of ${item.name}.`, button);
 }
 
 export function momentItem(item) {

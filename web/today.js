@@ -5,7 +5,7 @@ import * as api from './api.js';
 import { h } from './dom.js';
 import { page, section, empty } from './view.js';
 import { canWrite } from './session.js';
-import { dueItem, expectedItem, momentItem } from './items.js';
+import { dueItem, expectedItem, momentItem, undoDismiss } from './items.js';
 import { quickForms } from './forms.js';
 
 const ITEM = { due: dueItem, expected: expectedItem };
@@ -25,6 +25,7 @@ export async function today() {
   const toggle = (limited || everything) && h('button', { type: 'button', class: 'quiet-dark', id: 'agenda-all',
     onclick: () => { everything = !everything; today(); } }, everything ? 'Show the first few of each' : 'Show everything');
   page(`Today, ${doc.weekday} ${doc.date}`,
+    undoDismiss(),
     toggle,
     doc.sections.map(agendaSection),
     canWrite() && section('Log', quickForms()));

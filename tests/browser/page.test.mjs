@@ -151,6 +151,13 @@ test('a member works through the day: agenda, visit, give, ask, advocates, NPS, 
   await moment.getByRole('button', { name: /^Dismiss / }).click();
   await page.locator('#status').getByText(/^Dismissed: /).waitFor();
   await waitUntil(page, (k) => !document.querySelector(`#agenda-moments li[data-key="${k}"]`), key);
+  // … and undo brings it back, once
+  await page.locator('#undo').getByRole('button', { name: 'Undo' }).click();
+  await page.locator('#status').getByText(/^Brought back: /).waitFor();
+  await waitUntil(page, (k) => Boolean(document.querySelector(`#agenda-moments li[data-key="${k}"]`)), key);
+  assert.equal(await page.locator('#undo').count(), 0);
+  await page.locator(`#agenda-moments li[data-key="${key}"]`).getByRole('button', { name: /^Dismiss / }).click();
+  await waitUntil(page, (k) => !document.querySelector(`#agenda-moments li[data-key="${k}"]`), key);
 
   // a visit from someone due for contact takes them off the agenda's due list
   const dueBefore = await agendaNames(page, 'due');
