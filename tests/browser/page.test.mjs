@@ -159,6 +159,13 @@ test('a member works through the day: agenda, visit, give, ask, advocates, NPS, 
   await page.locator(`#agenda-moments li[data-key="${key}"]`).getByRole('button', { name: /^Dismiss / }).click();
   await waitUntil(page, (k) => !document.querySelector(`#agenda-moments li[data-key="${k}"]`), key);
 
+  // the agenda shows the first few of each section, and everything on demand
+  assert.equal(await page.locator('#agenda-moments li').count(), 10);
+  await page.getByRole('button', { name: 'Show everything' }).click();
+  await page.getByRole('button', { name: 'Show the first few of each' }).waitFor();
+  assert.equal(await page.locator('#agenda-moments li').count(), 20, 'all 21 moments but the one dismissed');
+  assert.equal(await page.locator('#agenda-due li').count(), 14);
+
   // a visit from someone due for contact takes them off the agenda's due list
   const dueBefore = await agendaNames(page, 'due');
   const visitor = dueBefore[0];
