@@ -2,8 +2,8 @@
 // score split into its components (a stacked bar chart and a table), and
 // the detractors never followed up, with a button to mark one done.
 import * as api from './api.js';
-import { h, say } from './dom.js';
-import { page, section, empty, partyLink, failed, refresh } from './view.js';
+import { h } from './dom.js';
+import { page, section, empty, partyLink, actionButton } from './view.js';
 import { canWrite } from './session.js';
 import { stackedBars } from './bars.js';
 
@@ -27,21 +27,9 @@ function ranking(items) {
       PARTS.map(([k]) => cell(a[k])), h('td', { class: 'num score' }, String(a.score)))))));
 }
 
-async function followedUp(d, button) {
-  button.disabled = true;
-  try {
-    await api.post('/nps/follow-up', { party: d.party });
-    say(`Followed up with ${d.name}`);
-    await refresh();
-  } catch (e) {
-    button.disabled = false;
-    failed(e, button.parentElement);
-  }
-}
-
 function detractor(d) {
-  const button = canWrite() && h('button', { type: 'button', class: 'small', 'aria-label': `Mark ${d.name} followed up` }, 'Followed up');
-  if (button) button.addEventListener('click', () => followedUp(d, button));
+  const button = canWrite() && actionButton('Followed up', `Mark ${d.name} followed up`,
+    () => api.post('/nps/follow-up', { party: d.party }), `Followed up with ${d.name}`);
   return h('li', { class: 'item' },
     h('div', { class: 'row' }, partyLink(d.party, d.name), h('span', { class: 'score sd' }, String(d.score)),
       h('span', { class: 'muted' }, `${d.age_days} days ago`), button),

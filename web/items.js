@@ -2,8 +2,8 @@
 // contact, a regular expected today, a moment to act on (with its dismiss
 // button when the user may write). Shared by the agenda and the due list.
 import * as api from './api.js';
-import { h, day, say } from './dom.js';
-import { partyLink, failed, refresh } from './view.js';
+import { h, day } from './dom.js';
+import { partyLink, actionButton } from './view.js';
 import { canWrite } from './session.js';
 
 const factsLine = (facts) => (facts || []).map((f) => `${f.key}: ${f.value}`).join(' · ');
@@ -33,41 +33,18 @@ export const dismissed = { item: null };
 
 const momentPath = (item) => `/moments/${encodeURIComponent(item.key)}/dismiss`;
 
-async function dismiss(item, button) {
-  button.disabled = true;
-  try {
-    await api.post(momentPath(item));
-    dismissed.item = item;
-    say(`Dismissed: ${item.name}, ${item.trigger}`);
-    await refresh();
-  } catch (e) {
-    button.disabled = false;
-    failed(e, button.parentElement);
-  }
-}
-
 export function undoDismiss() {
   const item = dismissed.item;
   dismissed.item = null;
   if (!item || !canWrite()) return null;
-  const button = h('button', { type: 'button', class: 'small' }, 'Undo');
-  button.addEventListener('click', async () => {
-    button.disabled = true;
-    try {
-      await api.del(momentPath(item));
-      say(`Brought back: ${item.name}, ${item.trigger}`);
-      await refresh();
-    } catch (e) {
-      failed(e, button.parentElement);
-    }
-  });
-  return h('p', { class: 'notice row', id: 'undo' }, `Dismissed ${item.trigger} of ${item.name}.`, button);
+  return h('p', { class: 'notice row', id: 'undo' }, `Dismissed ${item.trigger} of ${item.name}.`,
+    actionButton('Undo', `Bring back ${item.trigger} of ${item.name}`, () => api.del(momentPath(item)),
+      `Brought back: ${item.name}, ${item.trigger}`));
 }
 
 export function momentItem(item) {
-  const button = canWrite() && !item.dismissed
-    ? h('button', { type: 'button', class: 'small', 'aria-label': `Dismiss ${item.trigger} of ${item.name}` }, 'Dismiss') : null;
-  if (button) button.addEventListener('click', () => dismiss(item, button));
+  const button = canWrite() && !item.dismissed && actionButton('Dismiss', `Dismiss ${item.trigger} of ${item.name}`,
+    async () => { await api.post(momentPath(item)); dismissed.item = item; }, `Dismissed: ${item.name}, ${item.trigger}`);
   return h('li', { class: 'item', 'data-key': item.key },
     h('div', { class: 'row' }, partyLink(item.party, item.name), h('span', { class: 'badge' }, item.trigger),
       h('span', { class: 'muted' }, day(item.at)), button),

@@ -45,3 +45,21 @@ export function failed(e, where) {
   say(text);
   (where || main()).append(h('p', { class: 'error', role: 'alert' }, text));
 }
+
+// A button that writes: disabled while the request runs, the outcome said
+// aloud, the page re-rendered after; a refusal shown beside the button.
+export function actionButton(text, label, write, done) {
+  const button = h('button', { type: 'button', class: 'small', 'aria-label': label }, text);
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      await write();
+      say(done);
+      await refresh();
+    } catch (e) {
+      button.disabled = false;
+      failed(e, button.parentElement);
+    }
+  });
+  return button;
+}

@@ -152,7 +152,7 @@ test('a member works through the day: agenda, visit, give, ask, advocates, NPS, 
   await page.locator('#status').getByText(/^Dismissed: /).waitFor();
   await waitUntil(page, (k) => !document.querySelector(`#agenda-moments li[data-key="${k}"]`), key);
   // … and undo brings it back, once
-  await page.locator('#undo').getByRole('button', { name: 'Undo' }).click();
+  await page.locator('#undo').getByRole('button', { name: /^Bring back / }).click();
   await page.locator('#status').getByText(/^Brought back: /).waitFor();
   await waitUntil(page, (k) => Boolean(document.querySelector(`#agenda-moments li[data-key="${k}"]`)), key);
   assert.equal(await page.locator('#undo').count(), 0);
