@@ -96,7 +96,11 @@ async function waitUntil(page, predicate, arg) {
 }
 
 // The agenda is long: its pictures show the first screenful, as one sees it.
-const shot = (page, name, fullPage = true) => page.screenshot({ path: join(SHOTS, name + '.png'), fullPage });
+// The status line is a passing message: it is cleared so it covers nothing.
+async function shot(page, name, fullPage = true) {
+  await page.evaluate(() => { document.getElementById('status').textContent = ''; });
+  await page.screenshot({ path: join(SHOTS, name + '.png'), fullPage });
+}
 
 
 // Every input, select and textarea has a label a screen reader reads out.
