@@ -1,15 +1,7 @@
 // chart.js — the balance over time as an SVG line chart, with the same
 // figures in a table for screen readers (the picture is aria-hidden).
-import { h, day, signed } from './dom.js';
-
-const NS = 'http://www.w3.org/2000/svg';
-
-function s(tag, attrs, ...children) {
-  const el = document.createElementNS(NS, tag);
-  for (const [k, v] of Object.entries(attrs || {})) el.setAttribute(k, String(v));
-  for (const c of children) el.appendChild(typeof c === 'string' ? document.createTextNode(c) : c);
-  return el;
-}
+import { day, signed } from './dom.js';
+import { s, picture, figureTable, figure } from './svg.js';
 
 export function balanceChart(points, caption) {
   const W = 600, H = 200, P = 36;
@@ -19,17 +11,13 @@ export function balanceChart(points, caption) {
   const x = (i) => P + (i * (W - 2 * P)) / Math.max(1, points.length - 1);
   const y = (v) => H - P - ((v - lo) * (H - 2 * P)) / span;
   const line = points.map((p, i) => `${i ? 'L' : 'M'}${x(i).toFixed(1)},${y(Number(p.balance)).toFixed(1)}`).join(' ');
-  const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart', 'aria-hidden': 'true', focusable: 'false' },
+  const svg = picture(W, H,
     s('line', { x1: P, x2: W - P, y1: y(0), y2: y(0), class: 'zero' }),
     s('path', { d: line, class: 'line' }),
     s('text', { x: 4, y: y(hi) + 4, class: 'tick' }, signed(hi)),
     s('text', { x: 4, y: y(lo) + 4, class: 'tick' }, signed(lo)),
     s('text', { x: P, y: H - 8, class: 'tick' }, day(points[0] && points[0].at)),
-    s('text', { x: W - P, y: H - 8, class: 'tick', 'text-anchor': 'end' }, day(points.length ? points[points.length - 1].at : '')));
-  points.forEach((p, i) => svg.appendChild(s('circle', { cx: x(i), cy: y(Number(p.balance)), r: 2.5, class: 'dot' })));
-  const table = h('table', { class: 'sr-only' },
-    h('caption', {}, caption),
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'date'), h('th', { scope: 'col' }, 'balance'))),
-    h('tbody', {}, points.map((p) => h('tr', {}, h('td', {}, day(p.at)), h('td', {}, signed(p.balance))))));
-  return h('figure', { class: 'figure' }, svg, table, h('figcaption', {}, caption));
+    s('text', { x: W - P, y: H - 8, class: 'tick', 'text-anchor': 'end' }, day(points.length ? points[points.length - 1].at : '')),
+    points.map((p, i) => s('circle', { cx: x(i), cy: y(Number(p.balance)), r: 2.5, class: 'dot' })));
+  return figure(svg, figureTable(caption, ['date', 'balance'], points.map((p) => [day(p.at), signed(p.balance)])), caption);
 }

@@ -1,9 +1,12 @@
 // page.test.mjs — the web page in Debian's Chromium (headless, through
 // playwright-core) against `recip serve` on a free loopback port over a
-// fresh demo database: sign in, log a visit and a give and see today's list
-// change, run the give-first check, a script-looking name shown as text,
-// sign out; a viewer cannot write. Writes screenshots of the main pages to
-// $RECIP_SCREENSHOTS (docs/screenshots/ keeps copies for the README).
+// fresh demo database: sign in, see the agenda and dismiss a moment, log a
+// visit and a give and see the agenda and the party change, run the
+// give-first check, see trust, advocates and NPS (and an NPS answer change
+// it), a script-looking name shown as text, every input labelled and focus
+// visible, sign out; a viewer on a phone-sized screen cannot write. Writes
+// screenshots of the main pages to $RECIP_SCREENSHOTS (docs/screenshots/
+// keeps copies for the README).
 // Exits 77 (CTest: skipped) when playwright-core or Chromium is missing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -46,6 +49,7 @@ before(async () => {
   mkdirSync(SHOTS, { recursive: true });
   recip(['demo']);
   recip(['add', 'person', '<img src=x onerror="window.pwned=1">Eve']);
+  recip(['add', 'person', 'Nina Park']);
   recip(['user', 'add', 'mike', '--role', 'member'], 'member password\n');
   recip(['user', 'add', 'vera', '--role', 'viewer'], 'viewer password\n');
   server = spawn(RECIP, ['serve', '--listen', '127.0.0.1:0'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -91,9 +95,35 @@ async function waitUntil(page, predicate, arg) {
   throw new Error('timed out waiting for ' + predicate);
 }
 
-const shot = (page, name) => page.screenshot({ path: join(SHOTS, name + '.png'), fullPage: true });
+// The agenda is long: its pictures show the first screenful, as one sees it.
+// The status line is a passing message: it is cleared so it covers nothing.
+async function shot(page, name, fullPage = true) {
+  await page.evaluate(() => { document.getElementById('status').textContent = ''; });
+  await page.screenshot({ path: join(SHOTS, name + '.png'), fullPage });
+}
 
-test('a member signs in, logs a visit and a give, checks an ask, signs out', async () => {
+
+// Every input, select and textarea has a label a screen reader reads out.
+async function unlabelled(page) {
+  return page.evaluate(() => [...document.querySelectorAll('input, select, textarea')]
+    .filter((el) => el.type !== 'hidden' && !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))
+    .map((el) => el.outerHTML));
+}
+
+// The focused element draws an outline when reached from the keyboard.
+async function focusVisible(page) {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    const style = getComputedStyle(el);
+    return el !== document.body && style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
+  });
+}
+
+async function agendaNames(page, section) {
+  return page.locator(`#agenda-${section} li > .row > a`).allTextContents();
+}
+
+test('a member works through the day: agenda, visit, give, ask, advocates, NPS, sign out', async () => {
   const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
   const page = await context.newPage();
   const errors = [];
@@ -101,6 +131,7 @@ test('a member signs in, logs a visit and a give, checks an ask, signs out', asy
 
   await page.goto(base + '/');
   await page.getByRole('heading', { name: 'Sign in to recip' }).waitFor();
+  assert.deepEqual(await unlabelled(page), []);
   await shot(page, 'sign-in');
   await page.getByLabel('Name').fill('mike');
   await page.getByLabel('Password').fill('wrong password');
@@ -109,28 +140,51 @@ test('a member signs in, logs a visit and a give, checks an ask, signs out', asy
 
   await signIn(page, 'mike', 'member password');
   assert.equal(await page.locator('#who').textContent(), 'mike (member)');
-  await shot(page, 'today');
+  assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Today, Monday 2026-11-23');
+  // the agenda's sections, in the server's order, with their totals
+  assert.deepEqual(await page.locator('main h2').allTextContents(), ['Moments (21)', 'Promises due (5)',
+    'Owed favours (4)', 'Asks to follow up (4)', 'Get back in touch (14)', 'Expected today (18)', 'Log']);
+  for (const id of ['moments', 'promises', 'owed', 'asks', 'due', 'expected'])
+    assert.ok(await page.locator(`#agenda-${id} li`).count() > 0, `the demo fills the agenda's ${id}`);
+  assert.deepEqual(await unlabelled(page), []);
+  await shot(page, 'today', false);
 
-  // a visit from someone due for contact takes them off today's list
-  const dueLinks = page.locator('#today-due li a');
-  const dueBefore = await dueLinks.allTextContents();
-  assert.ok(dueBefore.length > 0, 'the demo has people due today');
+  // dismissing a moment takes it off the agenda
+  const moment = page.locator('#agenda-moments li').first();
+  const key = await moment.getAttribute('data-key');
+  await moment.getByRole('button', { name: /^Dismiss / }).click();
+  await page.locator('#status').getByText(/^Dismissed: /).waitFor();
+  await waitUntil(page, (k) => !document.querySelector(`#agenda-moments li[data-key="${k}"]`), key);
+  // … and undo brings it back, once
+  await page.locator('#undo').getByRole('button', { name: /^Bring back / }).click();
+  await page.locator('#status').getByText(/^Brought back: /).waitFor();
+  await waitUntil(page, (k) => Boolean(document.querySelector(`#agenda-moments li[data-key="${k}"]`)), key);
+  assert.equal(await page.locator('#undo').count(), 0);
+  await page.locator(`#agenda-moments li[data-key="${key}"]`).getByRole('button', { name: /^Dismiss / }).click();
+  await waitUntil(page, (k) => !document.querySelector(`#agenda-moments li[data-key="${k}"]`), key);
+
+  // the agenda shows the first few of each section, and everything on demand
+  assert.equal(await page.locator('#agenda-moments li').count(), 10);
+  await page.getByRole('button', { name: 'Show everything' }).click();
+  await page.getByRole('button', { name: 'Show the first few of each' }).waitFor();
+  assert.equal(await page.locator('#agenda-moments li').count(), 20, 'all 21 moments but the one dismissed');
+  assert.equal(await page.locator('#agenda-due li').count(), 14);
+
+  // a visit from someone due for contact takes them off the agenda's due list
+  const dueBefore = await agendaNames(page, 'due');
   const visitor = dueBefore[0];
   await page.getByRole('button', { name: 'Visit', exact: true }).click();
   await page.locator('#form-visit').getByLabel('Who').fill(visitor);
   await page.locator('#form-visit').getByLabel('Spent').fill('4.50');
   await page.getByRole('button', { name: 'Record visit' }).click();
   await page.locator('#status').getByText(`Recorded visit for ${visitor}`).waitFor();
-  await waitUntil(page, (name) => ![...document.querySelectorAll('#today-due li a')]
+  await waitUntil(page, (name) => ![...document.querySelectorAll('#agenda-due li > .row > a')]
     .some((a) => a.textContent === name), visitor);
-  const dueAfter = await dueLinks.allTextContents();
-  assert.ok(!dueAfter.includes(visitor), `${visitor} left the due list`);
-  assert.equal(dueAfter.length, dueBefore.length - 1);
 
-  // a give to someone we owe changes what we owe them
-  const owed = page.locator('#today-owe li');
-  const owedName = await owed.first().locator('a').textContent();
-  const owedBefore = await owed.first().locator('.balance').textContent();
+  // a give to someone we owe changes what the agenda says about them
+  const owed = page.locator('#agenda-owed li').first();
+  const owedName = await owed.locator('.row > a').textContent();
+  const owedBefore = await owed.locator('.suggestion').textContent();
   await page.getByRole('button', { name: 'Gave', exact: true }).click();
   const give = page.locator('#form-give');
   await give.getByLabel('Who').fill(owedName);
@@ -139,21 +193,30 @@ test('a member signs in, logs a visit and a give, checks an ask, signs out', asy
   await give.getByRole('button', { name: 'Record gave' }).click();
   await page.locator('#status').getByText(`Recorded gave for ${owedName}`).waitFor();
   await waitUntil(page, ([name, before]) => {
-    const row = [...document.querySelectorAll('#today-owe li')].find((li) => li.querySelector('a').textContent === name);
-    return !row || row.querySelector('.balance').textContent !== before;
+    const row = [...document.querySelectorAll('#agenda-owed li')].find((li) => li.querySelector('.row > a').textContent === name);
+    return !row || row.querySelector('.suggestion').textContent !== before;
   }, [owedName, owedBefore]);
-  await shot(page, 'today-after');
 
-  // the party page: facts, timeline, chart, and the give-first check
-  await page.locator('#today-owe li a').first().click();
-  await page.locator('svg.chart').waitFor();
+  // the party page: the give is on the timeline, the chart, trust, and the give-first check
+  await page.goto(base + '/#/search');
+  await page.getByLabel('Name, e-mail, phone or tag').fill(owedName);
+  await page.getByRole('link', { name: owedName, exact: true }).click();
+  await page.locator('svg.chart').first().waitFor();
+  assert.match(await page.locator('.timeline li').first().textContent(), /gift/);
+  assert.equal(await page.locator('#trust dt').count(), 4, 'the four trust components');
+  assert.match(await page.locator('#trust').textContent(), /trust = \(/);
+  assert.equal(await page.locator('#trust svg rect.bar').count(), 4);
+  await page.getByLabel('Ask for').selectOption('review');
   await page.getByRole('button', { name: 'Can I ask?' }).click();
   const verdict = page.locator('#ask-result .verdict');
   await verdict.waitFor();
   assert.match(await verdict.textContent(), /^(Ready to ask|Not yet)$/);
-  assert.ok(await page.locator('#ask-result .checks li').count() >= 5, 'every check is shown');
-  assert.match(await page.locator('#ask-result').textContent(), /give/i);
+  const checks = await page.locator('#ask-result .checks li strong').allTextContents();
+  assert.deepEqual(checks, ['gave first', 'balance', 'no open ask', 'cool-down', 'in touch']);
+  assert.match(await page.locator('#ask-result .suggestion').textContent(), /give/i);
+  assert.deepEqual(await unlabelled(page), []);
   await shot(page, 'party');
+  await page.locator('section[aria-labelledby="h-can-i-ask-"]').screenshot({ path: join(SHOTS, 'ask-check.png') });
 
   // the visitor's page shows the visit in the timeline
   await page.goto(base + '/#/search');
@@ -165,8 +228,7 @@ test('a member signs in, logs a visit and a give, checks an ask, signs out', asy
   // a script-looking name is text, never markup
   await page.goto(base + '/#/search');
   await page.getByLabel('Name, e-mail, phone or tag').fill('onerror');
-  const eve = page.getByRole('link', { name: '<img src=x onerror="window.pwned=1">Eve' });
-  await eve.waitFor();
+  await page.getByRole('link', { name: '<img src=x onerror="window.pwned=1">Eve' }).waitFor();
   assert.equal(await page.locator('main img').count(), 0);
   assert.equal(await page.evaluate(() => window.pwned), undefined);
   await shot(page, 'search');
@@ -175,6 +237,44 @@ test('a member signs in, logs a visit and a give, checks an ask, signs out', asy
   await page.getByRole('heading', { name: 'Due for contact' }).waitFor();
   await page.getByLabel('Show who is due').selectOption('7');
   await shot(page, 'due');
+
+  // advocates ranked with their components, and the detractors to follow up
+  await page.getByRole('link', { name: 'Advocates' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Advocates' }).waitFor();
+  const first = page.locator('#advocates-table tbody tr').first();
+  assert.equal(await first.locator('td').first().textContent(), '1');
+  assert.equal(await first.locator('th').textContent(), 'Ana Lopez');
+  assert.equal(await first.locator('td.score').textContent(), '15');
+  assert.equal(await first.locator('td').nth(1).textContent(), '2 → 10', 'two converted referrals, 5 points each');
+  assert.ok(await page.locator('svg.chart rect.part').count() > 0);
+  assert.ok(await page.locator('#detractors li').count() > 0);
+  await shot(page, 'advocates');
+
+  // NPS: the score, a bar a month, and a new promoter counts
+  await page.getByRole('link', { name: 'NPS' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Net Promoter Score' }).waitFor();
+  const respondents = async () => Number((await page.locator('#nps-score').textContent()).match(/(\d+) respondents/)[1]);
+  const before = await respondents();
+  assert.equal(before, 26);
+  assert.equal(await page.locator('svg.chart g.month').count(), await page.locator('table.sr-only tbody tr').count());
+  assert.ok(await page.locator('svg.chart rect.bar').count() >= 3);
+  await page.getByRole('link', { name: 'Log' }).click();
+  await page.getByRole('button', { name: 'NPS answer', exact: true }).click();
+  await page.locator('#form-nps').getByLabel('Who').fill('Nina Park');
+  await page.locator('#form-nps').getByLabel('Score (0–10)').fill('10');
+  await page.locator('#form-nps').getByLabel('What they said').fill('lovely place');
+  await page.getByRole('button', { name: 'Record nps answer' }).click();
+  await page.locator('#status').getByText('Recorded nps answer for Nina Park').waitFor();
+  await page.getByRole('link', { name: 'NPS' }).click();
+  await page.locator('#nps-latest').getByText('lovely place').waitFor();
+  assert.equal(await respondents(), before + 1);
+  assert.deepEqual(await unlabelled(page), []);
+  await shot(page, 'nps');
+
+  // keyboard: tabbing reaches the navigation and shows where focus is
+  await page.locator('h1').focus();
+  await page.keyboard.press('Shift+Tab');
+  assert.ok(await focusVisible(page), 'focus is visible');
 
   // sign out: the session is gone on the server too
   await page.getByRole('button', { name: 'Sign out' }).click();
@@ -190,7 +290,13 @@ test('a viewer reads but cannot write (phone-sized screen)', async () => {
   const page = await context.newPage();
   await signIn(page, 'vera', 'viewer password');
   assert.equal(await page.locator('#form-visit').count(), 0, 'no log forms for a viewer');
-  await shot(page, 'today-phone');
+  assert.ok(await page.locator('#agenda-moments li').count() > 0);
+  assert.equal(await page.getByRole('button', { name: /^Dismiss / }).count(), 0, 'no dismiss for a viewer');
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 390), 'nothing wider than the phone');
+  await shot(page, 'today-phone', false);
+  await page.getByRole('link', { name: 'Advocates' }).click();
+  await page.locator('#detractors').waitFor();
+  assert.equal(await page.getByRole('button', { name: /followed up$/ }).count(), 0);
   await page.getByRole('link', { name: 'Log' }).click();
   await page.locator('#read-only').waitFor();
   const refused = await page.evaluate(async () => {
@@ -205,5 +311,6 @@ test('a viewer reads but cannot write (phone-sized screen)', async () => {
   // keyboard: the skip link is the first stop and leads to the content
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Skip to the content');
+  assert.ok(await focusVisible(page), 'the skip link shows focus');
   await context.close();
 });
