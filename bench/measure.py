@@ -9,6 +9,7 @@ RESULTS/<scale>.json, then the table (latest.md) and the plot
 
     bench/measure.py --scale S --data DIR --recip PATH --work DIR --results DIR
                      [--runs N] [--wrk-seconds N] [--command TEXT]
+    bench/measure.py --render --results DIR   (the table and plot again)
 """
 import argparse
 import datetime
@@ -363,7 +364,7 @@ def measure_server(args):
                 'wrk.headers["Content-Type"] = "application/json"\n')
     proc, port = start_server(args, env)
     base = f"http://127.0.0.1:{port}/api/v1"
-    out = {"party": party}
+    out = {"party_id": party}
     try:
         request = urllib.request.Request(base + "/agenda", headers={"Authorization": "Bearer " + token})
         with urllib.request.urlopen(request, timeout=30) as answer:
@@ -461,14 +462,17 @@ def write_table(results_dir, results):
               "| scale | report | recip | hand-written SQL | target: recip no slower | recip peak RSS |",
               "|---|---|---:|---:|---|---:|"]
     for r in results:
-        start = r["reports"].get("_startup", {"recip_ms": 0, "sql_ms": 0})
-        lines.append(f"| {r['scale']} | (process start) | {fmt_ms(start['recip_ms'])} | {fmt_ms(start['sql_ms'])} | | |")
+        start = r["reports"].get("_startup")
+        if start:
+            lines.append(f"| {r['scale']} | (process start) | {fmt_ms(start['recip_ms'])} | {fmt_ms(start['sql_ms'])} | | |")
+
+        def net(x, key):
+            return f" ({fmt_ms(max(0, x[key] - start[key]))})" if start else ""
         for name, x in r["reports"].items():
             if name.startswith("_"):
                 continue
-            lines.append(f"| {r['scale']} | {name} | {fmt_ms(x['recip_ms'])} ({fmt_ms(max(0, x['recip_ms'] - start['recip_ms']))}) | "
-                         f"{fmt_ms(x['sql_ms'])} ({fmt_ms(max(0, x['sql_ms'] - start['sql_ms']))}) | "
-                         f"{mark(x['met'])} | {mib(x['peak_rss_kib'])} |")
+            lines.append(f"| {r['scale']} | {name} | {fmt_ms(x['recip_ms'])}{net(x, 'recip_ms')} | "
+                         f"{fmt_ms(x['sql_ms'])}{net(x, 'sql_ms')} | {mark(x['met'])} | {mib(x['peak_rss_kib'])} |")
     by_scale = {r["scale"]: r for r in results}
     if "S" in by_scale and len(by_scale) > 1:
         base = by_scale["S"]["reports"]["agenda"]["recip_ms"]
@@ -486,7 +490,7 @@ def write_table(results_dir, results):
               "| scale | endpoint | req/s | p99 ms |", "|---|---|---:|---:|"]
     for r in results:
         s = r["server"]
-        for what, label in (("agenda", "recip GET /api/v1/agenda"), ("party", f"recip GET /api/v1/parties/{s['party']}"),
+        for what, label in (("agenda", "recip GET /api/v1/agenda"), ("party", f"recip GET /api/v1/parties/{s.get('party_id', '{id}')}"),
                             ("post_visit", "recip POST /api/v1/visits"),
                             ("nginx_static", f"nginx, static file of {s['agenda_bytes']:,} bytes")):
             lines.append(f"| {r['scale']} | {label} | {s[what]['req_per_s']:,.0f} | {s[what]['p99_ms']:.2f} |")
@@ -565,7 +569,11 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--wrk-seconds", type=int, default=5)
     parser.add_argument("--command", default="bench/run")
+    parser.add_argument("--render", action="store_true", help="only write the table and plot from the results")
     args = parser.parse_args()
+    if args.render:
+        render(args.results)
+        return 0
     os.makedirs(args.work, exist_ok=True)
     os.makedirs(args.results, exist_ok=True)
     with open(os.path.join(args.data, "counts.json")) as f:
@@ -586,16 +594,20 @@ def main():
     with open(os.path.join(args.results, args.scale + ".json"), "w") as f:
         json.dump(result, f, indent=1)
         f.write("\n")
-    order = {"S": 0, "M": 1, "L": 2}
-    results = []
-    for name in sorted(os.listdir(args.results), key=lambda n: (order.get(n[:-5], 9), n)):
-        if name.endswith(".json"):
-            with open(os.path.join(args.results, name)) as f:
-                results.append(json.load(f))
-    write_table(args.results, results)
-    write_plot(args.results, results)
+    render(args.results)
     log(f"wrote {args.results}/{args.scale}.json, latest.md and report-time.svg")
     return 0
+
+
+def render(results_dir):
+    order = {"S": 0, "M": 1, "L": 2}
+    results = []
+    for name in sorted(os.listdir(results_dir), key=lambda n: (order.get(n[:-5], 9), n)):
+        if name.endswith(".json"):
+            with open(os.path.join(results_dir, name)) as f:
+                results.append(json.load(f))
+    write_table(results_dir, results)
+    write_plot(results_dir, results)
 
 
 if __name__ == "__main__":
