@@ -5,6 +5,12 @@
 #include <stdint.h>
 #include <string.h>
 
+/* A ranking is read from the top: a café chain has thousands of parties
+ * with a promoter answer, and the whole list (thousands of rows, megabytes
+ * of JSON) is rarely what is wanted at a terminal. */
+#define ADVOCATES_SHOWN 20
+#define ADVOCATES_SHOWN_TEXT "20"
+
 static long long jint(json_t *obj, const char *key)
 {
 	return (long long)json_integer_value(json_object_get(obj, key));
@@ -12,7 +18,8 @@ static long long jint(json_t *obj, const char *key)
 
 static const cli_option advocates_options[] = {
 	{"since", 0, OPT_VALUE, "DATE", "count only what happened from this date on (default: all time)"},
-	{"limit", 'n', OPT_VALUE, "N", "show the first N advocates"},
+	{"limit", 'n', OPT_VALUE, "N", "show the first N advocates (default: " ADVOCATES_SHOWN_TEXT ")"},
+	{"all", 'a', OPT_FLAG, NULL, "every advocate, not the first " ADVOCATES_SHOWN_TEXT},
 	{NULL, 0, 0, NULL, NULL},
 };
 
@@ -52,6 +59,10 @@ static void print_advocates(cli *c, json_t *doc)
 		}
 		table_print(c, &t);
 		table_release(&t);
+		json_int_t total = json_integer_value(json_object_get(doc, "advocates"));
+		if ((size_t)total > json_array_size(items))
+			fprintf(c->out, "… and %lld more (recip advocates --all)\n",
+			        (long long)total - (long long)json_array_size(items));
 		json_t *p = json_object_get(doc, "points");
 		fprintf(c->out, "score: converted referral %lld, open lead %lld, lost %lld, review (rating - 2), promoter "
 		                "answer %lld\n",
@@ -78,10 +89,14 @@ static int run_advocates(cli *c)
 	const char *s = cli_value(c, "since");
 	if (s && cli_time(c, s, false, &since))
 		return EXIT_FAIL;
-	int64_t limit = 0;
+	int64_t limit = ADVOCATES_SHOWN;
 	const char *n = cli_value(c, "limit");
+	if (n && cli_flag(c, "all"))
+		return cli_usage_error(c, "--all and --limit do not go together");
 	if (n && cli_id(c, n, "limit", &limit))
 		return EXIT_FAIL;
+	if (cli_flag(c, "all"))
+		limit = 0;
 	json_t *doc;
 	if (recip_advocates_report(c->ctx, &doc, c->as_of, since, limit) != RECIP_OK)
 		return cli_fail(c);
@@ -99,10 +114,11 @@ const cli_command cmd_advocates = {
 	.summary = "who speaks for us: advocates ranked, and detractors to follow up",
 	.description = "Ranks parties by advocacy: referrals they made (5 points each converted, 2 each open lead, 1 "
 	               "each lost), reviews they wrote (rating - 2 points each) and promoter answers (2 points "
-	               "each), with every component shown. Below, the detractors whose latest NPS answer was never "
+	               "each), with every component shown; the first " ADVOCATES_SHOWN_TEXT " unless --all or --limit "
+	               "says otherwise (the JSON's \"advocates\" counts them all). Below, the detractors whose latest NPS answer was never "
 	               "followed up, each as a moment for the agenda.",
 	.options = advocates_options,
-	.examples = "recip advocates\nrecip advocates --since 2026-01-01 --limit 10\nrecip advocates --json",
+	.examples = "recip advocates\nrecip advocates --since 2026-01-01 --limit 10\nrecip advocates --all --json",
 };
 
 /* ---- recip growth --------------------------------------------------------------------- */

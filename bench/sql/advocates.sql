@@ -1,7 +1,8 @@
 -- advocates.sql — `recip advocates` by hand: points for referrals made (5
 -- converted, 2 open, 1 lost), reviews written (rating - 2) and promoter NPS
 -- answers (2), ranked; then the detractors whose latest answer was never
--- followed up.
+-- followed up. `recip advocates` shows the first 20 of the ranking (--all
+-- for every one), so the SQL ranks everyone and returns the first 20 too.
 WITH x(party_id, converted, leads, lost, reviews, rating, promoters) AS (
   SELECT referrer_id, status = 'converted' AND resolved_at <= $as_of,
          status = 'lead' OR resolved_at > $as_of, status = 'lost' AND resolved_at <= $as_of, 0, 0, 0
@@ -15,7 +16,7 @@ s AS (
   FROM x JOIN party p ON p.id = x.party_id WHERE p.archived = 0 GROUP BY x.party_id, p.name)
 SELECT row_number() OVER (ORDER BY score DESC, converted DESC, party_id), party_id, name, score,
        converted, leads, lost, reviews, promoters
-FROM s WHERE score > 0 ORDER BY score DESC, converted DESC, party_id;
+FROM s WHERE score > 0 ORDER BY score DESC, converted DESC, party_id LIMIT 20;
 SELECT n.id, n.party_id, p.name, n.score, datetime(n.at, 'unixepoch'), n.comment
 FROM nps n JOIN party p ON p.id = n.party_id
 WHERE n.score <= 6 AND n.at <= $as_of AND (n.followed_up_at IS NULL OR n.followed_up_at > $as_of) AND p.archived = 0

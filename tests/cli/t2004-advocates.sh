@@ -63,6 +63,24 @@ expect_ok "the first one" recip advocates --limit 1 --json
 expect_json '.items | length' 1
 expect_json '.advocates' 3
 
+# a long ranking is shown from the top: the first 20 unless --all
+for i in $(seq 1 20); do
+	recip add person "Promoter $i" >/dev/null
+	recip nps "Promoter $i" 9 --on 2026-10-10 >/dev/null
+done
+expect_ok "23 advocates, the first 20 shown" recip advocates
+expect_out "… and 3 more (recip advocates --all)"
+expect_eq "20 rows and the header" "$(grep -c '^ *[0-9]\{1,2\}  ' "$OUT")" 20
+expect_ok "the same as JSON" recip advocates --json
+expect_json '.items | length' 20
+expect_json '.advocates' 23
+expect_ok "every one" recip advocates --all --json
+expect_json '.items | length' 23
+expect_json '.items[22].name' "Promoter 20"
+expect_ok "every one, as a table" recip advocates --all
+expect_no_out "more (recip advocates --all)"
+expect_fail "--all and --limit" 2 recip advocates --all --limit 3
+
 expect_ok "follow Gus up" recip nps followed-up gus
 expect_ok "no detractors left" recip advocates
 expect_no_out "detractors never followed up"
