@@ -139,7 +139,7 @@ def measure_import(args, counts):
     times = {who: {kind: [] for kind in LEDGER} for who in ("recip", "sqlite")}
     times["floor"] = {kind: [] for kind in FLOOR}
     rss = []
-    for i in range(args.runs):
+    for i in range(args.import_runs or args.runs):
         remove_db(db)
         shutil.copyfile(base, db)
         env = recip_env(args, db)
@@ -567,6 +567,7 @@ def main():
     parser.add_argument("--work", required=True)
     parser.add_argument("--results", required=True)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--import-runs", type=int, default=0, help="runs of the import (default: --runs)")
     parser.add_argument("--wrk-seconds", type=int, default=5)
     parser.add_argument("--command", default="bench/run")
     parser.add_argument("--render", action="store_true", help="only write the table and plot from the results")
@@ -579,7 +580,7 @@ def main():
     with open(os.path.join(args.data, "counts.json")) as f:
         counts = json.load(f)
     result = {"scale": args.scale, "parties": counts["parties"], "ledger_rows": counts["ledger_rows"],
-              "runs": args.runs, "wrk_seconds": args.wrk_seconds, "date": datetime.date.today().isoformat(),
+              "runs": args.runs, "import_runs": args.import_runs or args.runs, "wrk_seconds": args.wrk_seconds, "date": datetime.date.today().isoformat(),
               "commit": commit(), "command": args.command, "machine": machine()}
     try:
         result["import"] = measure_import(args, counts["rows"])
