@@ -18,9 +18,14 @@
  *  - SQLSTATE codes become RECIP_E… codes with one-line messages; a lost
  *    connection says so, and whether anything was written. A connection
  *    lost between transactions is re-established at the next one.
+ *  - libpq itself is opened (dlopen) when a PostgreSQL address is, not
+ *    linked: it brings OpenSSL, Kerberos, LDAP and GnuTLS, whose loading
+ *    cost every command ~10 ms of start-up, SQLite users included. Each
+ *    connection holds its own table of libpq's functions (pq_api).
  */
 #include "db.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <libpq-fe.h>
 #include <math.h>
@@ -39,10 +44,31 @@
 /* Type oid of boolean (pg_type.h), for reading t/f as 1/0. */
 #define PG_BOOLOID 16
 
+/* The file libpq is opened from (its soname; CMake may say another). */
+#ifndef RECIP_LIBPQ_SONAME
+#define RECIP_LIBPQ_SONAME "libpq.so.5"
+#endif
+
+/* The libpq functions recip calls, each declared by libpq-fe.h. */
+#define PQ_FUNCTIONS(X)                                                                                      \
+	X(PQclear) X(PQcmdStatus) X(PQcmdTuples) X(PQconnectdbParams) X(PQdescribePrepared) X(PQerrorMessage)   \
+	X(PQexec) X(PQfinish) X(PQfname) X(PQftype) X(PQgetResult) X(PQgetisnull) X(PQgetvalue) X(PQnfields)   \
+	X(PQntuples) X(PQparameterStatus) X(PQprepare) X(PQreset) X(PQresultErrorField) X(PQresultStatus)       \
+	X(PQsendQueryParams) X(PQsendQueryPrepared) X(PQsetClientEncoding) X(PQsetNoticeProcessor)             \
+	X(PQsetSingleRowMode) X(PQstatus)
+
+typedef struct pq_api {
+	void *library;  /* dlopen handle */
+#define PQ_POINTER(name) __typeof__(name) *name;
+	PQ_FUNCTIONS(PQ_POINTER)
+#undef PQ_POINTER
+} pq_api;
+
 typedef struct pg_stmt pg_stmt;
 
 typedef struct pg_db {
 	db head;
+	pq_api pq;
 	PGconn *conn;
 	pg_stmt *streaming;     /* the statement whose rows are arriving, if any */
 	unsigned generation;    /* bumped at each reconnection: names prepared before are gone */
@@ -82,6 +108,35 @@ static pg_db *pg_of(db *d)
 static pg_stmt *stmt_of(db_stmt *st)
 {
 	return (pg_stmt *)st;
+}
+
+/* Opens libpq and finds each function recip calls. RTLD_NODELETE: the
+ * libraries libpq brings register exit handlers (OpenSSL), which must still
+ * be there at exit after the last connection closed. */
+static int pq_load(recip_ctx *ctx, pq_api *pq)
+{
+	pq->library = dlopen(RECIP_LIBPQ_SONAME, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+	if (!pq->library)
+		return recip_fail(ctx, RECIP_EUNAVAILABLE, "PostgreSQL needs libpq, which cannot be loaded (%s)", dlerror());
+	const char *missing = NULL;
+#define PQ_FIND(name)                                                                                        \
+	if (!missing && !(*(void **)&pq->name = dlsym(pq->library, #name)))                                  \
+		missing = #name;
+	PQ_FUNCTIONS(PQ_FIND)
+#undef PQ_FIND
+	if (missing) {
+		dlclose(pq->library);
+		pq->library = NULL;
+		return recip_fail(ctx, RECIP_EUNAVAILABLE, "the libpq found (%s) has no %s", RECIP_LIBPQ_SONAME,
+		                  missing);
+	}
+	return RECIP_OK;
+}
+
+static void pq_unload(pq_api *pq)
+{
+	if (pq->library)
+		dlclose(pq->library);
 }
 
 /* ---- addresses and messages --------------------------------------------------- */
@@ -135,13 +190,15 @@ static void first_line(char *out, size_t size, const char *msg)
 
 static bool connection_lost(pg_db *d)
 {
-	return PQstatus(d->conn) == CONNECTION_BAD;
+	const pq_api *pq = &d->pq;
+	return pq->PQstatus(d->conn) == CONNECTION_BAD;
 }
 
 static int lost_error(recip_ctx *ctx, pg_db *d, const char *msg)
 {
+	const pq_api *pq = &d->pq;
 	char why[256];
-	first_line(why, sizeof(why), msg && *msg ? msg : PQerrorMessage(d->conn));
+	first_line(why, sizeof(why), msg && *msg ? msg : pq->PQerrorMessage(d->conn));
 	if (d->committing)
 		return recip_fail(ctx, RECIP_EUNAVAILABLE,
 		                  "lost the connection to database '%s' while committing (%s); the change may or may "
@@ -157,12 +214,12 @@ static int lost_error(recip_ctx *ctx, pg_db *d, const char *msg)
 /* The constraint a write broke, worded as SQLite words it ("UNIQUE
  * constraint failed: party.external_id"), so that a message does not
  * depend on the backend. */
-static void constraint_text(char *out, size_t size, const PGresult *res, const char *state)
+static void constraint_text(const pq_api *pq, char *out, size_t size, const PGresult *res, const char *state)
 {
-	const char *table = PQresultErrorField(res, PG_DIAG_TABLE_NAME);
-	const char *column = PQresultErrorField(res, PG_DIAG_COLUMN_NAME);
-	const char *constraint = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
-	const char *detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
+	const char *table = pq->PQresultErrorField(res, PG_DIAG_TABLE_NAME);
+	const char *column = pq->PQresultErrorField(res, PG_DIAG_COLUMN_NAME);
+	const char *constraint = pq->PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
+	const char *detail = pq->PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
 	if (!table)
 		table = "?";
 	if (!strcmp(state, "23505")) {
@@ -194,7 +251,7 @@ static void constraint_text(char *out, size_t size, const PGresult *res, const c
 	} else if (!strcmp(state, "23514")) {
 		snprintf(out, size, "CHECK constraint failed: %s", constraint ? constraint : table);
 	} else {
-		first_line(out, size, PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
+		first_line(out, size, pq->PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
 	}
 }
 
@@ -202,12 +259,13 @@ static void constraint_text(char *out, size_t size, const PGresult *res, const c
  * a RECIP_E… code and a one-line message. */
 static int pg_error(recip_ctx *ctx, const PGresult *res, const char *during)
 {
+	const pq_api *pq = &pg_of(ctx->db)->pq;
 	pg_db *d = pg_of(ctx->db);
-	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *state = res ? pq->PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 	char msg[300];
 	first_line(msg, sizeof(msg),
-	           res && PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY)
-	                                                                  : PQerrorMessage(d->conn));
+	           res && pq->PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) ? pq->PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY)
+	                                                                  : pq->PQerrorMessage(d->conn));
 	if (!state) {
 		if (connection_lost(d))
 			return lost_error(ctx, d, msg);
@@ -216,7 +274,7 @@ static int pg_error(recip_ctx *ctx, const PGresult *res, const char *during)
 	const char *addr = d->head.address;
 	if (!strncmp(state, "23", 2)) {
 		char what[300];
-		constraint_text(what, sizeof(what), res, state);
+		constraint_text(pq, what, sizeof(what), res, state);
 		if (!strcmp(state, "23505"))
 			return recip_fail(ctx, RECIP_EEXISTS, "already recorded (%s)", what);
 		return recip_fail(ctx, RECIP_EINVAL, "refused by the database (%s)", what);
@@ -317,15 +375,17 @@ static char *placeholders(const char *sql, int *out_n)
 
 static void clear_current(pg_stmt *s)
 {
-	PQclear(s->cur);
+	const pq_api *pq = &pg_of(s->head.owner)->pq;
+	pq->PQclear(s->cur);
 	s->cur = NULL;
 	s->cur_row = 0;
 }
 
 static void clear_queue(pg_stmt *s)
 {
+	const pq_api *pq = &pg_of(s->head.owner)->pq;
 	for (size_t i = s->q_head; i < s->q_len; i++)
-		PQclear(s->queue[i]);
+		pq->PQclear(s->queue[i]);
 	s->q_head = s->q_len = 0;
 }
 
@@ -333,6 +393,7 @@ static void clear_queue(pg_stmt *s)
  * so that the connection is free for another statement. */
 static int read_ahead(pg_db *d)
 {
+	const pq_api *pq = &d->pq;
 	pg_stmt *s = d->streaming;
 	if (!s)
 		return 0;
@@ -340,15 +401,15 @@ static int read_ahead(pg_db *d)
 	s->state = ST_QUEUED;
 	PGresult *res;
 	int rc = 0;
-	while ((res = PQgetResult(d->conn))) {
+	while ((res = pq->PQgetResult(d->conn))) {
 		if (s->q_len == s->q_cap) {
 			size_t cap = s->q_cap ? s->q_cap * 2 : 64;
 			PGresult **grown = realloc(s->queue, cap * sizeof(*grown));
 			if (!grown) {
 				/* keep the connection usable: drop the rest, fail the statement */
-				PQclear(res);
-				while ((res = PQgetResult(d->conn)))
-					PQclear(res);
+				pq->PQclear(res);
+				while ((res = pq->PQgetResult(d->conn)))
+					pq->PQclear(res);
 				rc = -1;
 				break;
 			}
@@ -367,19 +428,20 @@ static int read_ahead(pg_db *d)
 /* Discards the rest of a statement's results. */
 static void discard(pg_db *d, pg_stmt *s)
 {
+	const pq_api *pq = &d->pq;
 	if (d->streaming == s) {
 		PGresult *res;
-		while ((res = PQgetResult(d->conn)))
-			PQclear(res);
+		while ((res = pq->PQgetResult(d->conn)))
+			pq->PQclear(res);
 		d->streaming = NULL;
 	}
 	clear_current(s);
 	clear_queue(s);
 }
 
-static bool counts_changes(const PGresult *res)
+static bool counts_changes(const pq_api *pq, const PGresult *res)
 {
-	const char *tag = PQcmdStatus((PGresult *)res);
+	const char *tag = pq->PQcmdStatus((PGresult *)res);
 	return !strncmp(tag, "INSERT", 6) || !strncmp(tag, "UPDATE", 6) || !strncmp(tag, "DELETE", 6) ||
 	       !strncmp(tag, "MERGE", 5);
 }
@@ -387,10 +449,11 @@ static bool counts_changes(const PGresult *res)
 /* The next result of a statement: from its queue, or from the wire. */
 static PGresult *next_result(pg_db *d, pg_stmt *s)
 {
+	const pq_api *pq = &d->pq;
 	if (s->state == ST_QUEUED)
 		return s->q_head < s->q_len ? s->queue[s->q_head++] : NULL;
 	if (s->state == ST_STREAMING) {
-		PGresult *res = PQgetResult(d->conn);
+		PGresult *res = pq->PQgetResult(d->conn);
 		if (!res)
 			d->streaming = NULL;
 		return res;
@@ -415,12 +478,13 @@ static int session_setup(recip_ctx *ctx, pg_db *d);
  * one are prepared again when next used. */
 static int reconnect(recip_ctx *ctx, pg_db *d)
 {
+	const pq_api *pq = &d->pq;
 	d->streaming = NULL;
-	PQreset(d->conn);
+	pq->PQreset(d->conn);
 	d->generation++;
 	if (connection_lost(d)) {
 		char why[256];
-		first_line(why, sizeof(why), PQerrorMessage(d->conn));
+		first_line(why, sizeof(why), pq->PQerrorMessage(d->conn));
 		return recip_fail(ctx, RECIP_EUNAVAILABLE, "cannot reconnect to database '%s': %s", d->head.address, why);
 	}
 	return session_setup(ctx, d);
@@ -438,19 +502,20 @@ static int ensure_connection(recip_ctx *ctx, pg_db *d)
 /* Runs SQL without parameters (several statements allowed). */
 static int run_simple(recip_ctx *ctx, pg_db *d, const char *sql, const char *during, PGresult **out)
 {
+	const pq_api *pq = &d->pq;
 	if (read_ahead(d))
 		return recip_oom(ctx);
-	PGresult *res = PQexec(d->conn, sql);
-	ExecStatusType status = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+	PGresult *res = pq->PQexec(d->conn, sql);
+	ExecStatusType status = res ? pq->PQresultStatus(res) : PGRES_FATAL_ERROR;
 	if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
 		int rc = pg_error(ctx, res, during);
-		PQclear(res);
+		pq->PQclear(res);
 		return rc;
 	}
 	if (out)
 		*out = res;
 	else
-		PQclear(res);
+		pq->PQclear(res);
 	return RECIP_OK;
 }
 
@@ -499,11 +564,12 @@ static void pg_reset(db_stmt *st)
 
 static void pg_finalize(db_stmt *st)
 {
+	const pq_api *pq = &pg_of(st->owner)->pq;
 	pg_stmt *s = stmt_of(st);
 	pg_reset(st);
 	free(s->params);
 	free(s->queue);
-	PQclear(s->desc);
+	pq->PQclear(s->desc);
 	free(s->sql);
 	free(s);
 }
@@ -556,6 +622,7 @@ static int pg_bind_null(db_stmt *st, int idx)
  * connection. */
 static int ensure_prepared(recip_ctx *ctx, pg_db *d, pg_stmt *s, const char *name)
 {
+	const pq_api *pq = &d->pq;
 	if (s->name[0] && s->generation == d->generation && !strcmp(s->name, name ? name : s->name))
 		return RECIP_OK;
 	char fresh[24];
@@ -563,13 +630,13 @@ static int ensure_prepared(recip_ctx *ctx, pg_db *d, pg_stmt *s, const char *nam
 		snprintf(fresh, sizeof(fresh), "recip_%u", ++d->next_name);
 		name = fresh;
 	}
-	PGresult *res = PQprepare(d->conn, name, s->sql, s->nparams, NULL);
-	if (!res || PQresultStatus(res) != PGRES_COMMAND_OK) {
+	PGresult *res = pq->PQprepare(d->conn, name, s->sql, s->nparams, NULL);
+	if (!res || pq->PQresultStatus(res) != PGRES_COMMAND_OK) {
 		int rc = pg_error(ctx, res, "prepare");
-		PQclear(res);
+		pq->PQclear(res);
 		return rc;
 	}
-	PQclear(res);
+	pq->PQclear(res);
 	snprintf(s->name, sizeof(s->name), "%s", name);
 	s->generation = d->generation;
 	return RECIP_OK;
@@ -577,6 +644,7 @@ static int ensure_prepared(recip_ctx *ctx, pg_db *d, pg_stmt *s, const char *nam
 
 static int start(recip_ctx *ctx, pg_db *d, pg_stmt *s)
 {
+	const pq_api *pq = &d->pq;
 	int rc = ensure_connection(ctx, d);
 	if (rc)
 		return rc;
@@ -588,13 +656,13 @@ static int start(recip_ctx *ctx, pg_db *d, pg_stmt *s)
 		rc = ensure_prepared(ctx, d, s, NULL);
 		if (rc)
 			return rc;
-		sent = PQsendQueryPrepared(d->conn, s->name, s->nparams, values, NULL, NULL, 0);
+		sent = pq->PQsendQueryPrepared(d->conn, s->name, s->nparams, values, NULL, NULL, 0);
 	} else {
-		sent = PQsendQueryParams(d->conn, s->sql, s->nparams, NULL, values, NULL, NULL, 0);
+		sent = pq->PQsendQueryParams(d->conn, s->sql, s->nparams, NULL, values, NULL, NULL, 0);
 	}
 	if (!sent)
 		return pg_error(ctx, NULL, "send");
-	PQsetSingleRowMode(d->conn);
+	pq->PQsetSingleRowMode(d->conn);
 	s->state = ST_STREAMING;
 	d->streaming = s;
 	return RECIP_OK;
@@ -618,9 +686,10 @@ static bool may_resend(const pg_db *d, const pg_stmt *s)
  * terminated, a connection failure). */
 static bool lost_result(pg_db *d, const PGresult *res)
 {
+	const pq_api *pq = &d->pq;
 	if (connection_lost(d))
 		return true;
-	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *state = res ? pq->PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 	return state && (!strncmp(state, "08", 2) || !strncmp(state, "57P", 3));
 }
 
@@ -640,9 +709,10 @@ static int resend(recip_ctx *ctx, pg_db *d, pg_stmt *s)
 
 static int pg_step(recip_ctx *ctx, db_stmt *st)
 {
+	const pq_api *pq = &pg_of(st->owner)->pq;
 	pg_db *d = pg_of(ctx->db);
 	pg_stmt *s = stmt_of(st);
-	if (s->cur && s->cur_row + 1 < PQntuples(s->cur)) {
+	if (s->cur && s->cur_row + 1 < pq->PQntuples(s->cur)) {
 		s->cur_row++;
 		return DB_ROW;
 	}
@@ -665,33 +735,33 @@ static int pg_step(recip_ctx *ctx, db_stmt *st)
 	int rc = DB_DONE;
 	bool got_end = false;
 	while ((res = next_result(d, s)) || (!got_end && may_resend(d, s) && lost_result(d, NULL))) {
-		if (!res || (PQresultStatus(res) == PGRES_FATAL_ERROR && may_resend(d, s) && lost_result(d, res))) {
+		if (!res || (pq->PQresultStatus(res) == PGRES_FATAL_ERROR && may_resend(d, s) && lost_result(d, res))) {
 			/* found dead on a read that nothing depends on yet: again,
 			 * on a new connection */
-			PQclear(res);
+			pq->PQclear(res);
 			if ((rc = resend(ctx, d, s)))
 				return rc;
 			continue;
 		}
-		ExecStatusType status = PQresultStatus(res);
-		if ((status == PGRES_SINGLE_TUPLE || status == PGRES_TUPLES_OK) && PQntuples(res) > 0) {
-			if (status == PGRES_TUPLES_OK && counts_changes(res))
-				d->changes = atoi(PQcmdTuples(res));
+		ExecStatusType status = pq->PQresultStatus(res);
+		if ((status == PGRES_SINGLE_TUPLE || status == PGRES_TUPLES_OK) && pq->PQntuples(res) > 0) {
+			if (status == PGRES_TUPLES_OK && counts_changes(pq, res))
+				d->changes = atoi(pq->PQcmdTuples(res));
 			s->cur = res;
 			s->cur_row = 0;
 			s->delivered = true;
 			return DB_ROW;
 		}
 		if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
-			if (counts_changes(res))
-				d->changes = atoi(PQcmdTuples(res));
+			if (counts_changes(pq, res))
+				d->changes = atoi(pq->PQcmdTuples(res));
 			got_end = true;
-			PQclear(res);
+			pq->PQclear(res);
 			continue; /* then NULL */
 		}
 		rc = pg_error(ctx, res, "step");
 		got_end = true;
-		PQclear(res);
+		pq->PQclear(res);
 		break;
 	}
 	if (!got_end && rc == DB_DONE && connection_lost(d))
@@ -702,6 +772,7 @@ static int pg_step(recip_ctx *ctx, db_stmt *st)
 
 static const PGresult *described(db_stmt *st)
 {
+	const pq_api *pq = &pg_of(st->owner)->pq;
 	pg_stmt *s = stmt_of(st);
 	if (s->cur)
 		return s->cur;
@@ -711,36 +782,39 @@ static const PGresult *described(db_stmt *st)
 	pg_db *d = pg_of(st->owner);
 	if (read_ahead(d) || connection_lost(d))
 		return NULL;
-	PGresult *res = PQprepare(d->conn, "", s->sql, s->nparams, NULL);
-	bool ok = res && PQresultStatus(res) == PGRES_COMMAND_OK;
-	PQclear(res);
+	PGresult *res = pq->PQprepare(d->conn, "", s->sql, s->nparams, NULL);
+	bool ok = res && pq->PQresultStatus(res) == PGRES_COMMAND_OK;
+	pq->PQclear(res);
 	if (ok) {
-		res = PQdescribePrepared(d->conn, "");
-		if (res && PQresultStatus(res) == PGRES_COMMAND_OK)
+		res = pq->PQdescribePrepared(d->conn, "");
+		if (res && pq->PQresultStatus(res) == PGRES_COMMAND_OK)
 			s->desc = res;
 		else
-			PQclear(res);
+			pq->PQclear(res);
 	}
 	return s->desc;
 }
 
 static bool pg_col_null(db_stmt *st, int col)
 {
+	const pq_api *pq = &pg_of(st->owner)->pq;
 	pg_stmt *s = stmt_of(st);
-	return !s->cur || col >= PQnfields(s->cur) || PQgetisnull(s->cur, s->cur_row, col);
+	return !s->cur || col >= pq->PQnfields(s->cur) || pq->PQgetisnull(s->cur, s->cur_row, col);
 }
 
 static const char *cell(db_stmt *st, int col)
 {
+	const pq_api *pq = &pg_of(st->owner)->pq;
 	pg_stmt *s = stmt_of(st);
-	if (!s->cur || col < 0 || col >= PQnfields(s->cur) || PQgetisnull(s->cur, s->cur_row, col))
+	if (!s->cur || col < 0 || col >= pq->PQnfields(s->cur) || pq->PQgetisnull(s->cur, s->cur_row, col))
 		return NULL;
-	return PQgetvalue(s->cur, s->cur_row, col);
+	return pq->PQgetvalue(s->cur, s->cur_row, col);
 }
 
 static bool is_bool(db_stmt *st, int col)
 {
-	return PQftype(stmt_of(st)->cur, col) == PG_BOOLOID;
+	const pq_api *pq = &pg_of(st->owner)->pq;
+	return pq->PQftype(stmt_of(st)->cur, col) == PG_BOOLOID;
 }
 
 static int64_t pg_col_int(db_stmt *st, int col)
@@ -784,14 +858,16 @@ static const char *pg_col_text(db_stmt *st, int col)
 
 static int pg_col_count(db_stmt *st)
 {
+	const pq_api *pq = &pg_of(st->owner)->pq;
 	const PGresult *res = described(st);
-	return res ? PQnfields(res) : 0;
+	return res ? pq->PQnfields(res) : 0;
 }
 
 static const char *pg_col_name(db_stmt *st, int col)
 {
+	const pq_api *pq = &pg_of(st->owner)->pq;
 	const PGresult *res = described(st);
-	return res && col >= 0 && col < PQnfields(res) ? PQfname(res, col) : NULL;
+	return res && col >= 0 && col < pq->PQnfields(res) ? pq->PQfname(res, col) : NULL;
 }
 
 static int pg_changes(db *d)
@@ -869,6 +945,7 @@ static int pg_begin_read(recip_ctx *ctx)
 
 static int pg_commit(recip_ctx *ctx)
 {
+	const pq_api *pq = &pg_of(ctx->db)->pq;
 	pg_db *d = pg_of(ctx->db);
 	if (!d->in_tx)
 		return recip_fail(ctx, RECIP_EDB, "storage: commit without a transaction");
@@ -880,9 +957,9 @@ static int pg_commit(recip_ctx *ctx)
 	d->committing = false;
 	d->in_tx = d->reading = false;
 	/* a transaction that had failed ends in ROLLBACK, without an error */
-	if (!rc && strcmp(PQcmdStatus(res), "COMMIT") != 0)
+	if (!rc && strcmp(pq->PQcmdStatus(res), "COMMIT") != 0)
 		rc = recip_fail(ctx, RECIP_EDB, "storage: a step of this transaction failed; nothing was written");
-	PQclear(res);
+	pq->PQclear(res);
 	return rc;
 }
 
@@ -906,7 +983,8 @@ static void pg_rollback(recip_ctx *ctx)
 static void pg_close(db *head)
 {
 	pg_db *d = pg_of(head);
-	PQfinish(d->conn);
+	d->pq.PQfinish(d->conn);
+	pq_unload(&d->pq);
 	free(d);
 }
 
@@ -953,10 +1031,11 @@ static void quiet(void *arg, const char *message)
 /* Settings of each session (again after a reconnection). */
 static int session_setup(recip_ctx *ctx, pg_db *d)
 {
-	PQsetNoticeProcessor(d->conn, quiet, NULL);
-	if (PQsetClientEncoding(d->conn, "UTF8") != 0)
+	const pq_api *pq = &d->pq;
+	pq->PQsetNoticeProcessor(d->conn, quiet, NULL);
+	if (pq->PQsetClientEncoding(d->conn, "UTF8") != 0)
 		return pg_error(ctx, NULL, "set the client encoding");
-	const char *encoding = PQparameterStatus(d->conn, "server_encoding");
+	const char *encoding = pq->PQparameterStatus(d->conn, "server_encoding");
 	if (encoding && strcmp(encoding, "UTF8") != 0)
 		return recip_fail(ctx, RECIP_ENOTDB,
 		                  "database '%s' stores text as %s; recip needs UTF8 (CREATE DATABASE … ENCODING 'UTF8')",
@@ -965,9 +1044,9 @@ static int session_setup(recip_ctx *ctx, pg_db *d)
 	int rc = run_simple(ctx, d, "SELECT current_setting('lock_timeout'), pg_is_in_recovery()", "connect", &res);
 	if (rc)
 		return rc;
-	bool no_lock_timeout = !strcmp(PQgetvalue(res, 0, 0), "0");
-	bool standby = PQgetvalue(res, 0, 1)[0] == 't';
-	PQclear(res);
+	bool no_lock_timeout = !strcmp(pq->PQgetvalue(res, 0, 0), "0");
+	bool standby = pq->PQgetvalue(res, 0, 1)[0] == 't';
+	pq->PQclear(res);
 	/* extra_float_digits: doubles come back exactly (PostgreSQL before 12
 	 * rounds them otherwise) */
 	buf sql = BUF_INIT;
@@ -997,16 +1076,23 @@ int db_open_pg(recip_ctx *ctx, db **out, const char *conninfo, unsigned flags)
 		free(d);
 		return recip_oom(ctx);
 	}
+	const pq_api *pq = &d->pq;
+	int loaded = pq_load(ctx, &d->pq);
+	if (loaded) {
+		free(d->head.address);
+		free(d);
+		return loaded;
+	}
 	/* the address comes last, so what it says overrides these defaults */
 	const char *const keys[] = {"fallback_application_name", "connect_timeout", "dbname", NULL};
 	const char *const values[] = {"recip", PG_CONNECT_TIMEOUT, conninfo, NULL};
-	d->conn = PQconnectdbParams(keys, values, 1);
+	d->conn = pq->PQconnectdbParams(keys, values, 1);
 	int rc = RECIP_OK;
 	if (!d->conn) {
 		rc = recip_oom(ctx);
-	} else if (PQstatus(d->conn) != CONNECTION_OK) {
+	} else if (pq->PQstatus(d->conn) != CONNECTION_OK) {
 		char why[300];
-		first_line(why, sizeof(why), PQerrorMessage(d->conn));
+		first_line(why, sizeof(why), pq->PQerrorMessage(d->conn));
 		if (strstr(why, "does not exist") && strstr(why, "database"))
 			rc = recip_fail(ctx, RECIP_ENODB, "no database at '%s' (%s; create it with createdb)",
 			                d->head.address, why);
@@ -1022,7 +1108,8 @@ int db_open_pg(recip_ctx *ctx, db **out, const char *conninfo, unsigned flags)
 		ctx->db = NULL; /* the caller installs it */
 	}
 	if (rc) {
-		PQfinish(d->conn);
+		pq->PQfinish(d->conn);
+		pq_unload(&d->pq);
 		free(d->head.address);
 		free(d);
 		return rc;
