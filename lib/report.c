@@ -166,6 +166,21 @@ static json_t *standing_json(const party_standing *s)
 	                 jtime(s->r.last_exchange_at));
 }
 
+typedef struct balance_row {
+	int64_t id;
+	char *name;
+	party_standing s;
+} balance_row;
+
+/* strongest goodwill first, then the older party */
+static int by_goodwill(const void *a, const void *b)
+{
+	const balance_row *x = a, *y = b;
+	if (x->s.balance != y->s.balance)
+		return x->s.balance > y->s.balance ? -1 : 1;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
 int recip_balance_report(recip_ctx *ctx, json_t **out, int64_t party, recip_time as_of)
 {
 	if (!ctx->db)
@@ -179,17 +194,12 @@ int recip_balance_report(recip_ctx *ctx, json_t **out, int64_t party, recip_time
 	                              "");
 	if (rc)
 		return rc;
-	typedef struct row {
-		int64_t id;
-		char *name;
-		party_standing s;
-	} row;
-	row *rows = NULL;
+	balance_row *rows = NULL;
 	size_t n = 0, cap = 0;
 	while ((rc = db_step(ctx, st)) == DB_ROW) {
 		if (n == cap) {
 			size_t ncap = cap ? cap * 2 : 64;
-			row *grown = realloc(rows, ncap * sizeof(row));
+			balance_row *grown = realloc(rows, ncap * sizeof(*grown));
 			if (!grown) {
 				rc = recip_oom(ctx);
 				break;
@@ -211,19 +221,9 @@ int recip_balance_report(recip_ctx *ctx, json_t **out, int64_t party, recip_time
 		rc = recip_fail(ctx, RECIP_ENOTFOUND, "no party #%lld", (long long)party);
 	for (size_t i = 0; i < n && !rc; i++)
 		rc = standing_as_of(ctx, rows[i].id, NULL, as_of, &rows[i].s);
-	/* strongest goodwill first; a party with nothing before as_of drops out */
-	if (!rc) {
-		for (size_t i = 1; i < n; i++) {
-			row cur = rows[i];
-			size_t j = i;
-			while (j > 0 && (rows[j - 1].s.balance < cur.s.balance ||
-			                 (rows[j - 1].s.balance == cur.s.balance && rows[j - 1].id > cur.id))) {
-				rows[j] = rows[j - 1];
-				j--;
-			}
-			rows[j] = cur;
-		}
-	}
+	/* a party with nothing before as_of drops out below */
+	if (!rc && n > 1)
+		qsort(rows, n, sizeof(*rows), by_goodwill);
 	json_t *items = rc ? NULL : json_array();
 	double total_positive = 0, total_negative = 0;
 	if (!rc && !items)
