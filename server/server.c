@@ -46,6 +46,7 @@ static struct {
 	server_options opt;
 	pthread_key_t ctx_key;
 	atomic_int active;            /* requests begun and not yet completed */
+	atomic_bool stopping;         /* SIGTERM came: answer nothing new */
 	pthread_mutex_t limit_lock;
 	pthread_mutex_t write_lock;   /* one write at a time from this process */
 	pthread_mutex_t watch_lock;
@@ -694,6 +695,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		r->url = url;
 		r->method = !strcmp(method, "HEAD") ? "GET" : method;
 		buf_init(&r->body, srv.opt.max_body);
+		if (atomic_load(&srv.stopping)) {
+			/* begun after the stop came (queued behind others, or the next
+			 * on a kept-alive connection): under load that queue can hold
+			 * minutes of work; 503 tells the client nothing was done */
+			reply_error(r, 503, "unavailable", "the server is stopping; try again shortly");
+			return send_reply(r);
+		}
 		const char *length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (length && strtoull(length, NULL, 10) > srv.opt.max_body) {
 			/* answer before reading a byte of it */
@@ -819,6 +827,7 @@ static int parse_listen(const char *text, struct sockaddr_storage *out, socklen_
 struct MHD_Daemon *server_start(const server_options *opt, unsigned flags, const struct sockaddr *addr)
 {
 	srv.opt = *opt;
+	atomic_store(&srv.stopping, false);
 	if (sodium_init() < 0) {
 		fprintf(stderr, "recip serve: the cryptography library cannot start\n");
 		return NULL;
@@ -915,8 +924,9 @@ int server_run(const server_options *opt)
 		reap_slow_clients();
 	fprintf(stderr, "recip serve: stopping (%s); finishing the requests in flight\n",
 	        sig == SIGTERM ? "SIGTERM" : "SIGINT");
-	/* no new connections; requests already read run to their end, so that
-	 * a write in flight is committed and answered */
+	/* no new connections; requests being answered run to their end, so
+	 * that a write in flight is committed and answered; the rest get 503 */
+	atomic_store(&srv.stopping, true);
 	MHD_socket listener = MHD_quiesce_daemon(d);
 	for (int i = 0; i < DRAIN_SECONDS * 100 && atomic_load(&srv.active) > 0; i++) {
 		struct timespec ts = {0, 10 * 1000 * 1000};
