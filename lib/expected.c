@@ -20,7 +20,6 @@
 #include "engine_rollup.h"
 #include "entity.h"
 #include "expected.h"
-#include "ids.h"
 #include "rollup.h"
 #include "suggest.h"
 
@@ -112,48 +111,70 @@ static bool judge(const config *cfg, int64_t party, int64_t day, const weekday_p
 	return true;
 }
 
+/* A party with visits after the cut-off, with what it is judged on when
+ * the day is today (the usual case): its roll-ups and the day's weekday
+ * pattern as they stand now. */
+typedef struct since_row {
+	int64_t party, visit_count;
+	recip_time first_visit_at, last_visit_at;
+	weekday_pattern p;
+} since_row;
+
 /* Judges a party with visits after the cut-off. When they all fall on the
  * day itself (customers who came in today), its roll-ups as they were the
  * evening before are at hand: the weekday's state before its latest day,
  * and two indexed look-ups for the visit count and the latest visit before;
  * otherwise (a day in the past) it is computed from its own visits. */
-static int judge_since(recip_ctx *ctx, int64_t party, int64_t day, recip_time cutoff, expected_row *out, bool *keep)
+static int judge_since(recip_ctx *ctx, const since_row *c, int64_t day, recip_time cutoff, expected_row *out,
+                       bool *keep)
 {
 	const config *cfg = &ctx->cfg;
-	int weekday = weekday_of_day(day);
-	party_rollup stored;
-	engine_rollup e;
 	*keep = false;
-	int rc = rollup_read(ctx, party, &stored);
-	if (rc)
-		return rc;
-	if (cutoff == day * RECIP_DAY - 1 && stored.last_visit_at < (day + 1) * RECIP_DAY) {
+	int rc;
+	if (cutoff == day * RECIP_DAY - 1 && c->last_visit_at < (day + 1) * RECIP_DAY) {
 		int64_t today = 0;
 		recip_time before = TIME_NONE;
-		rc = db_int(ctx, &today, 0, "SELECT count(*) FROM visit WHERE party_id = ? AND at > ?", "ii", party, cutoff);
+		rc = db_int(ctx, &today, 0, "SELECT count(*) FROM visit WHERE party_id = ? AND at > ?", "ii", c->party,
+		            cutoff);
 		if (!rc)
 			rc = db_int(ctx, &before, TIME_NONE, "SELECT MAX(at) FROM visit WHERE party_id = ? AND at <= ?", "ii",
-			            party, cutoff);
-		if (!rc)
-			rc = engine_read(ctx, party, &e);
+			            c->party, cutoff);
 		if (rc || before == TIME_NONE)
 			return rc;
-		weekday_pattern p = e.weekday[weekday];
+		weekday_pattern p = c->p;
 		if (p.days && day_of(p.last_at) == day)
 			p = (weekday_pattern){p.prev_days, p.prev_score_key, p.prev_usual_minute, TIME_NONE, 0, 0, 0};
-		int64_t visits = stored.visit_count - today;
-		*keep = judge(cfg, party, day, &p, visits, stored.first_visit_at, before,
-		              engine_lapse_at(cfg, visits, stored.first_visit_at, before), out);
+		int64_t visits = c->visit_count - today;
+		*keep = judge(cfg, c->party, day, &p, visits, c->first_visit_at, before,
+		              engine_lapse_at(cfg, visits, c->first_visit_at, before), out);
 		return RECIP_OK;
 	}
+	party_rollup stored;
+	engine_rollup e;
 	party_standing s;
-	rc = standing_as_of(ctx, party, &stored, cutoff, &s);
+	rc = rollup_read(ctx, c->party, &stored);
 	if (!rc)
-		rc = engine_as_of(ctx, party, &stored, cutoff, &e);
+		rc = standing_as_of(ctx, c->party, &stored, cutoff, &s);
 	if (!rc)
-		*keep = judge(cfg, party, day, &e.weekday[weekday], s.r.visit_count, s.r.first_visit_at, s.r.last_visit_at,
-		              e.lapse_at, out);
+		rc = engine_as_of(ctx, c->party, &stored, cutoff, &e);
+	if (!rc)
+		*keep = judge(cfg, c->party, day, &e.weekday[weekday_of_day(day)], s.r.visit_count, s.r.first_visit_at,
+		              s.r.last_visit_at, e.lapse_at, out);
 	return rc;
+}
+
+/* Makes room for one more in a growable array of `size`-byte items. */
+static int make_room(recip_ctx *ctx, void **items, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap)
+		return RECIP_OK;
+	size_t grown_cap = *cap ? *cap * 2 : 64;
+	void *grown = realloc(*items, grown_cap * size);
+	if (!grown)
+		return recip_oom(ctx);
+	*items = grown;
+	*cap = grown_cap;
+	return RECIP_OK;
 }
 
 typedef struct expected_rows {
@@ -163,16 +184,12 @@ typedef struct expected_rows {
 
 static int row_push(recip_ctx *ctx, expected_rows *rows, const expected_row *row)
 {
-	if (rows->n == rows->cap) {
-		size_t cap = rows->cap ? rows->cap * 2 : 64;
-		expected_row *grown = realloc(rows->items, cap * sizeof(*grown));
-		if (!grown)
-			return recip_oom(ctx);
-		rows->items = grown;
-		rows->cap = cap;
-	}
-	rows->items[rows->n++] = *row;
-	return RECIP_OK;
+	void *items = rows->items;
+	int rc = make_room(ctx, &items, rows->n, &rows->cap, sizeof(*row));
+	rows->items = items;
+	if (!rc)
+		rows->items[rows->n++] = *row;
+	return rc;
 }
 
 int expected_report(recip_ctx *ctx, json_t **out, recip_time day_time, recip_time as_of, size_t limit)
@@ -213,24 +230,48 @@ int expected_report(recip_ctx *ctx, json_t **out, recip_time day_time, recip_tim
 	rc = rc < 0 ? rc : RECIP_OK;
 
 	/* those with visits since the cut-off, usually today's customers; a
-	 * score with later visits is never lower, so the same floor applies */
-	id_list since = {0};
+	 * score with later visits is never lower, so the same floor applies.
+	 * CROSS JOIN keeps SQLite's planner on the range of last visits (today's
+	 * customers: 5,166 at the L bench set) rather than the weekday's scores
+	 * (23,557), which it prefers for having two terms: 3.5× faster there.
+	 * Each comes with what judge_since needs today, saving three look-ups */
+	since_row *since = NULL;
+	size_t n_since = 0, cap_since = 0;
 	if (!rc)
 		rc = db_query(ctx, &st,
-		              "SELECT r.party_id FROM party_rollup r JOIN visit_weekday w ON w.party_id = r.party_id "
-		              "AND w.weekday = ? JOIN party p ON p.id = r.party_id WHERE p.archived = 0 AND r.last_visit_at > ? "
-		              "AND w.score_key >= ?",
+		              "SELECT r.party_id, r.visit_count, r.first_visit_at, r.last_visit_at, w.days, w.score_key, "
+		              "w.usual_minute, w.last_at, w.prev_days, w.prev_score_key, w.prev_usual_minute "
+		              "FROM party_rollup r CROSS JOIN visit_weekday w CROSS JOIN party p "
+		              "WHERE w.party_id = r.party_id AND w.weekday = ? AND p.id = r.party_id AND p.archived = 0 "
+		              "AND r.last_visit_at > ? AND w.score_key >= ?",
 		              "iid", (int64_t)weekday, cutoff, threshold);
-	if (!rc)
-		rc = id_list_read(ctx, st, &since);
-	for (size_t i = 0; i < since.n && !rc; i++) {
+	if (!rc) {
+		while ((rc = db_step(ctx, st)) == DB_ROW) {
+			void *items = since;
+			rc = make_room(ctx, &items, n_since, &cap_since, sizeof(*since));
+			since = items;
+			if (rc)
+				break;
+			since[n_since++] = (since_row){
+			        db_col_int(st, 0),
+			        db_col_int(st, 1),
+			        db_col_time(st, 2),
+			        db_col_time(st, 3),
+			        {db_col_int(st, 4), db_col_double(st, 5), db_col_double(st, 6), db_col_int(st, 7),
+			         db_col_int(st, 8), db_col_double(st, 9), db_col_double(st, 10)},
+			};
+		}
+		db_done(st);
+		rc = rc < 0 ? rc : RECIP_OK;
+	}
+	for (size_t i = 0; i < n_since && !rc; i++) {
 		expected_row row;
 		bool keep;
-		rc = judge_since(ctx, since.ids[i], day, cutoff, &row, &keep);
+		rc = judge_since(ctx, &since[i], day, cutoff, &row, &keep);
 		if (!rc && keep)
 			rc = row_push(ctx, &rows, &row);
 	}
-	id_list_release(&since);
+	free(since);
 	size_t n = rows.n;
 	if (!rc && n > 1)
 		qsort(rows.items, n, sizeof(*rows.items), by_time);
