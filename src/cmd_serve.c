@@ -104,7 +104,8 @@ const cli_command cmd_serve = {
 	               "(/) and the calendar feed (/calendar.ics?token=…) on the database. Listens on this machine "
 	               "only unless told otherwise; put a TLS proxy in front to serve a network, and pass "
 	               "--behind-tls. Users and API tokens are managed with 'recip user' and 'recip token'. Stops "
-	               "on SIGTERM or Ctrl-C after the requests in flight finish.",
+	               "on SIGTERM or Ctrl-C after the requests in flight finish; requests begun after that are answered "
+	               "503.",
 	.options = serve_options,
 	.examples = "recip serve\nrecip serve --listen 127.0.0.1:9000 --threads 8\nrecip serve --routes",
 };
