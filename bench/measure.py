@@ -280,6 +280,10 @@ def parse_wrk(text, what):
 def wrk(args, url, what, token=None, script=None):
     rates, p99s, errors = [], [], 0
     for _ in range(args.runs):
+        # the server retires the last run's 16 connections as it notices
+        # them closed; one run straight after another could find the 32
+        # per address still taken ("Server reached connection limit")
+        time.sleep(1)
         # wrk's own 2 s timeout would turn a slow report (the agenda at L)
         # into a storm of abandoned requests and new connections, measuring
         # the storm instead of the report
