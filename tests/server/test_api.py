@@ -190,22 +190,12 @@ def main():
         # queue of them would hold the stop for minutes
         idle.sendall(b"GET /api/v1/agenda HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
                      + s.tokens["mike"].encode() + b"\r\n\r\n")
-        refused = b""
-        while b"}" not in refused:
-            chunk = idle.recv(65536)
-            if not chunk:
-                break
-            refused += chunk
+        refused = read_answer(idle)
         idle.close()
         t.true("a request begun after the stop is answered 503", refused.startswith(b"HTTP/1.1 503"), refused[:40])
         t.true("… saying the server is stopping", b"the server is stopping" in refused, refused[-120:])
         sock.sendall(body[10:])
-        answer = b""
-        while not answer.endswith(b"}"):
-            chunk = sock.recv(65536)
-            if not chunk:
-                break
-            answer += chunk
+        answer = read_answer(sock)
         sock.close()
         t.true("the write in flight is answered 201", answer.startswith(b"HTTP/1.1 201"), answer[:40])
         code = s.stop()
@@ -227,6 +217,18 @@ def main():
     advocacy(t)
     transfer(t)
     t.finish()
+
+
+def read_answer(sock):
+    """An HTTP answer with a JSON body, read from a raw socket until the body
+    closes (or the server closes the connection)."""
+    answer = b""
+    while not answer.endswith(b"}"):
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        answer += chunk
+    return answer
 
 
 def same_as_cli(t, s, what, path, *args):
