@@ -95,6 +95,15 @@ static int facts_json(recip_ctx *ctx, int64_t party, json_t **out)
 	return RECIP_OK;
 }
 
+/* The lowest score_key that can reach the minimum likelihood on `day` for a
+ * party with at least `chances` of the weekday before it (never fewer than
+ * the minimum visits count, as in likelihood). */
+static double score_needed(const config *cfg, double r, int64_t chances, int64_t day)
+{
+	double opp = fmax(opportunities(r, chances), opportunities(r, cfg->expected_min_visits));
+	return log2(cfg->expected_min_likelihood * opp) + (double)day / cfg->expected_half_life - 1e-9;
+}
+
 /* Whether a party is expected on `day`, from its pattern for that weekday
  * and its visits as of the cut-off; fills `out` when it is. */
 static bool judge(const config *cfg, int64_t party, int64_t day, const weekday_pattern *p, int64_t visits,
@@ -201,9 +210,8 @@ int expected_report(recip_ctx *ctx, json_t **out, recip_time day_time, recip_tim
 	int weekday = weekday_of_day(day);
 	/* the history before that day, as known at as_of */
 	recip_time cutoff = day * RECIP_DAY - 1 < as_of ? day * RECIP_DAY - 1 : as_of;
-	double h = cfg->expected_half_life;
-	double floor_opp = opportunities(exp2(-7.0 / h), cfg->expected_min_visits);
-	double threshold = log2(cfg->expected_min_likelihood * floor_opp) + (double)day / h - 1e-9;
+	double r = exp2(-7.0 / cfg->expected_half_life);
+	double threshold = score_needed(cfg, r, cfg->expected_min_visits, day);
 
 	/* A party that came on `days` of this weekday has had at least that many
 	 * chances (n >= days in likelihood), so the score it needs is at least
@@ -211,14 +219,12 @@ int expected_report(recip_ctx *ctx, json_t **out, recip_time day_time, recip_tim
 	 * drops most candidates before their roll-ups are looked up (23,557 →
 	 * 8,724 at the L bench set). Bucketed, so each bucket's bound is that
 	 * of its smallest count: never above the true need. */
-	double r = exp2(-7.0 / h);
 	int64_t at_least[8];
 	double need[8];
 	double from = (double)cfg->expected_min_visits + 1;
 	for (int i = 0; i < 8; i++, from *= 1.5) {
 		at_least[7 - i] = (int64_t)ceil(from);
-		need[7 - i] = log2(cfg->expected_min_likelihood * fmax(opportunities(r, at_least[7 - i]), floor_opp)) +
-		              (double)day / h - 1e-9;
+		need[7 - i] = score_needed(cfg, r, at_least[7 - i], day);
 	}
 
 	/* candidates from the index range, with all they are judged on, among
